@@ -1,0 +1,1 @@
+"""The company itself: its identity, address, bank account, language, VAT filing and fiscal year."""

@@ -1,0 +1,1 @@
+"""Documents: PDF base, archive of every generated document, attachments, mail."""

@@ -1,0 +1,3 @@
+from equisis.store.migrate import PackageMigrations
+
+MIGRATIONS = PackageMigrations("documents", ())

@@ -1,0 +1,1 @@
+"""Users, roles, passwords, PINs and API tokens of a company."""
