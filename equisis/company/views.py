@@ -1,0 +1,122 @@
+"""The first-run setup wizard, the company settings, the audit log."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+
+from equisis.company import rules, service
+from equisis.company.errors import SetupAlreadyDone
+from equisis.core.errors import EquisisError, ValidationErrors
+from equisis.core.i18n import gettext
+from equisis.store.models import AuditEvent
+from equisis.store.audit import ACTIONS
+from equisis.web import listing, security
+from equisis.web.access import public, roles
+from equisis.web.app import instance, set_current_user
+from equisis.web.forms import done, field_errors
+
+bp = Blueprint("company", __name__)
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+@public
+def setup():
+    """Create the company and its first administrator; only while the instance has no company."""
+    if instance().slugs():
+        raise SetupAlreadyDone()
+    start, end = rules.default_fiscal_year(dt.date.today())
+    form = {"language": "fr", "vat_filing": "quarterly", "country": "BE", "legal_form": "srl",
+            "fiscal_year_start": start.isoformat(), "fiscal_year_end": end.isoformat()}
+    errors, status = {}, 200
+    if request.method == "POST":
+        form = request.form.to_dict()
+        problems = []
+        identity = admin = None
+        for parse in (rules.parse_company, rules.parse_first_admin):
+            try:
+                parsed = parse(form)
+            except ValidationErrors as exc:
+                problems.extend(exc.problems)
+            else:
+                identity, admin = (parsed, admin) if parse is rules.parse_company else (identity, parsed)
+        try:
+            if problems:
+                raise ValidationErrors(problems)
+            slug = service.create_company(instance(), identity, admin, first_run=True)
+        except EquisisError as exc:
+            errors, status = field_errors(exc), exc.status
+        else:
+            store = instance().get(slug)
+            from equisis.users.service import find_user
+
+            with store.session():
+                user = find_user(admin.username)
+            security.sign_in(slug, user.id)
+            return redirect(url_for("shell.dashboard", slug=slug), code=303)
+    return render_template("company/setup.html", form=form, errors=errors, legal_forms=rules.LEGAL_FORMS,
+                           vat_filings=rules.VAT_FILINGS), status
+
+
+PROFILE_FIELDS = ("name", "street", "postcode", "city", "email", "phone", "language", "vat_filing")
+
+
+@bp.route("/c/<slug>/settings", methods=["GET", "POST"])
+@roles("admin")
+def settings():
+    profile = service.profile()
+    errors, status = {}, 200
+    if request.method == "POST":
+        form = request.form
+        try:
+            if form.get("section") == "mail":
+                port = (form.get("mail.port") or "587").strip()
+                if not port.isdigit():
+                    raise rules.InvalidChoice(port, label=gettext("Port"), field="mail.port")
+                values = {"mail.host": form.get("mail.host", "").strip(), "mail.port": int(port),
+                          "mail.security": form.get("mail.security", "starttls"),
+                          "mail.username": form.get("mail.username", "").strip(),
+                          "mail.sender": form.get("mail.sender", "").strip()}
+                if form.get("mail.password"):
+                    values["mail.password"] = form["mail.password"]
+                service.set_settings(values)
+            else:
+                merged = {**{k: str(v) for k, v in profile.snapshot().items() if v is not None}, **form.to_dict()}
+                merged.update(fiscal_year_start=profile.first_fiscal_year_start.isoformat(),
+                              fiscal_year_end=profile.first_fiscal_year_end.isoformat(),
+                              enterprise_number=profile.enterprise_number, legal_form=profile.legal_form)
+                identity = rules.parse_company(merged)
+                service.update_profile(
+                    **{f: getattr(identity, f) for f in PROFILE_FIELDS},
+                    vat_number=identity.vat_number, iban=identity.iban, bic=identity.bic)
+        except EquisisError as exc:
+            errors, status = field_errors(exc), exc.status
+        else:
+            return done(gettext("Settings saved."), "company.settings")
+    return render_template("company/settings.html", profile=service.profile(), mail=service.get_settings("mail."),
+                           errors=errors, vat_filings=rules.VAT_FILINGS), status
+
+
+AUDIT_LIST = listing.ListSpec(
+    name="audit",
+    query=lambda: AuditEvent.select(),
+    columns=(
+        listing.Column("id", "No.", AuditEvent.id, kind="number"),
+        listing.Column("at", "When", AuditEvent.at, kind="datetime"),
+        listing.Column("actor", "Who", AuditEvent.actor),
+        listing.Column("action", "Action", AuditEvent.action),
+        listing.Column("object_type", "Object", AuditEvent.object_type),
+        listing.Column("object_id", "Reference", AuditEvent.object_id),
+        listing.Column("before_json", "Before", sortable=False),
+        listing.Column("after_json", "After", sortable=False),
+    ),
+    search=(AuditEvent.actor, AuditEvent.object_type, AuditEvent.object_id),
+    filters=(listing.Filter("action", "Action", AuditEvent.action, tuple((a, a) for a in ACTIONS)),),
+    default_sort="id", default_desc=True,
+)
+
+
+@bp.get("/c/<slug>/audit/")
+@roles("accountant")
+def audit_log():
+    return listing.respond(AUDIT_LIST, "company/audit_log.html")

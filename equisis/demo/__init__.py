@@ -1,0 +1,43 @@
+"""The demo company: Sophie's home-decoration shop in Namur (see shared STORIES.md), with her staff.
+
+Later modules add to it: customers and suppliers with valid Belgian VAT
+numbers, items with EAN barcodes, a year of sales, purchases and till tickets.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from equisis.company import rules, service
+from equisis.store import audit
+from equisis.users import service as users
+
+DEMO_PASSWORD = "equisis-demo"
+
+COMPANY = {
+    "name": "Déco Lambert SRL", "legal_form": "srl", "enterprise_number": "0766.555.267",
+    "vat_number": "BE0766555267", "street": "Rue de Fer 42", "postcode": "5000", "city": "Namur",
+    "country": "BE", "iban": "BE71 0961 2345 6769", "language": "fr", "vat_filing": "quarterly",
+    "email": "info@deco-lambert.be", "phone": "+32 81 22 33 44",
+}
+STAFF = [
+    # username, display name, role, language, PIN
+    ("karim", "Karim Benali", "cashier", "fr", "1234"),
+    ("els", "Els Peeters", "cashier", "nl", "5678"),
+    ("tom", "Tom Janssens", "warehouse", "nl", None),
+    ("dubois", "Fiduciaire Dubois", "accountant", "fr", None),
+    ("julie", "Julie Martin", "sales", "fr", None),
+]
+
+
+def build_demo(instance, slug: str = "demo", today: dt.date | None = None) -> str:
+    today = today or dt.date.today()
+    form = {**COMPANY, "fiscal_year_start": f"{today.year}-01-01", "fiscal_year_end": f"{today.year}-12-31"}
+    identity = rules.parse_company(form)
+    admin = rules.parse_first_admin({"admin_username": "sophie", "admin_display_name": "Sophie Lambert",
+                                     "admin_password": DEMO_PASSWORD, "admin_password_confirm": DEMO_PASSWORD})
+    created = service.create_company(instance, identity, admin, slug=slug)
+    with instance.get(created).session(), audit.acting_as("demo"):
+        for username, name, role, language, pin in STAFF:
+            users.add_user(username, DEMO_PASSWORD, role, display_name=name, language=language, pin=pin)
+        users.set_pin("sophie", "0000")
+    return created

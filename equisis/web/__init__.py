@@ -1,0 +1,1 @@
+"""The web shell: app factory, access control, CSRF, layout helpers, the list component, the JSON API."""

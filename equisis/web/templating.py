@@ -1,0 +1,69 @@
+"""Jinja set-up: translation callables, money/date filters, CSRF and form keys, navigation."""
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date, format_datetime
+from flask import Flask, g
+
+from equisis.core import i18n
+from equisis.core.money import format_money
+from equisis.users.rules import ROLE_LABELS, is_allowed
+from equisis.web import security
+
+#: The back-office menu: (endpoint, label, roles). Modules add their entries here.
+NAVIGATION = [
+    ("shell.dashboard", i18n.N_("Dashboard"), ("*",)),
+    ("documents.archive", i18n.N_("Documents"), ("accountant",)),
+    ("company.audit_log", i18n.N_("Audit log"), ("accountant",)),
+    ("users.user_list", i18n.N_("Users"), ("admin",)),
+    ("company.settings", i18n.N_("Settings"), ("admin",)),
+]
+
+
+def _locale() -> str:
+    return i18n.BABEL_LOCALES[i18n.current_language()]
+
+
+def money(cents) -> str:
+    return "" if cents is None else format_money(int(cents), _locale())
+
+
+def date(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return format_date(value, "short", locale=_locale())
+
+
+def datetime(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo:
+        value = value.astimezone()
+    return format_datetime(value, "short", locale=_locale())
+
+
+def menu():
+    user = g.get("user")
+    if user is None:
+        return []
+    return [(endpoint, label) for endpoint, label, roles in NAVIGATION if is_allowed(user.role, roles)]
+
+
+def role_choices():
+    return [(role, i18n.gettext(label)) for role, label in ROLE_LABELS.items()]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        _=i18n.gettext, ngettext=i18n.ngettext, csrf_token=security.csrf_token,
+        new_form_key=security.new_form_key, languages=i18n.LANGUAGE_NAMES,
+        current_language=i18n.current_language, role_labels=ROLE_LABELS, role_choices=role_choices, menu=menu,
+    )
+    app.jinja_env.filters.update(money=money, date=date, datetime=datetime)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
