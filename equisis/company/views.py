@@ -23,7 +23,11 @@ bp = Blueprint("company", __name__)
 @public
 def setup():
     """Create the company and its first administrator; only while the instance has no company."""
-    if instance().slugs():
+    existing = instance().slugs()
+    if existing:
+        if request.method == "POST" and any(security.signed_in_user_id(s) for s in existing):
+            # A double click on "Create": the first submit created the company and signed in.
+            return redirect(url_for("shell.dashboard", slug=existing[0]), code=303)
         raise SetupAlreadyDone()
     start, end = rules.default_fiscal_year(dt.date.today())
     form = {"language": "fr", "vat_filing": "quarterly", "country": "BE", "legal_form": "srl",

@@ -14,7 +14,7 @@ from equisis.users.rules import ROLES
 from equisis.web import listing, security
 from equisis.web.access import public, roles
 from equisis.web.app import set_current_user, throttle
-from equisis.web.forms import done, field_errors, safe_next
+from equisis.web.forms import done, field_errors, safe_next, submit_once
 
 bp = Blueprint("users", __name__, url_prefix="/c/<slug>")
 
@@ -114,10 +114,11 @@ def user_new():
     if request.method == "POST":
         form = request.form
         try:
-            service.add_user(form.get("username", "").strip(), form.get("password", ""), form.get("role", ""),
-                             display_name=form.get("display_name", "").strip() or None,
-                             language=form.get("language") if form.get("language") in LANGUAGES else "fr",
-                             pin=form.get("pin") or None)
+            submit_once("user.create", lambda: service.add_user(
+                form.get("username", "").strip(), form.get("password", ""), form.get("role", ""),
+                display_name=form.get("display_name", "").strip() or None,
+                language=form.get("language") if form.get("language") in LANGUAGES else "fr",
+                pin=form.get("pin") or None).id)
         except EquisisError as exc:
             errors, status = field_errors(exc), exc.status
         else:
@@ -155,8 +156,17 @@ def user_edit(user_id: int):
 @roles("admin")
 def token_new(user_id: int):
     user = User.get_by_id(user_id)
-    token = service.issue_token(g.company.slug, user.username, request.form.get("label") or "API")
-    flash(gettext("New API token (copy it now, it is shown only once): {token}", token=token), "token")
+    issued = []
+
+    def create():
+        issued.append(service.issue_token(g.company.slug, user.username, request.form.get("label") or "API"))
+        return user.id
+
+    submit_once("token.create", create)
+    if issued:
+        flash(gettext("New API token (copy it now, it is shown only once): {token}", token=issued[0]), "token")
+    else:
+        flash(gettext("This form was already submitted: the token was created then."), "warning")
     return redirect(url_for("users.user_edit", user_id=user_id), code=303)
 
 

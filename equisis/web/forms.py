@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 
 from equisis.core.errors import EquisisError, ValidationErrors
+from equisis.store import idempotency
 
 
 def field_errors(exc: EquisisError) -> dict:
@@ -17,6 +18,11 @@ def field_errors(exc: EquisisError) -> dict:
 
 def form_key() -> str | None:
     return request.form.get("_idem") or None
+
+
+def submit_once(scope: str, create) -> tuple[str, bool]:
+    """Run ``create`` once for this form's idempotency key; a double submit gets the first result."""
+    return idempotency.once(form_key(), scope, create)
 
 
 def safe_next(default_endpoint: str, **values) -> str:
