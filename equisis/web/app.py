@@ -68,6 +68,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["equisis.throttle"] = Throttle(limit=app.config["LOGIN_MAX_FAILURES"],
                                                   window_s=app.config["LOGIN_WINDOW_SECONDS"])
     templating.init_app(app)
+    serve_static = app.view_functions["static"]
+    app.view_functions["static"] = access_rules.public(lambda **values: serve_static(**values))
     _register_blueprints(app)
     _register_lifecycle(app)
     _register_errors(app)
