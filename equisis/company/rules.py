@@ -12,6 +12,7 @@ back to her papers without a clue:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from schwifty import IBAN
@@ -149,16 +150,18 @@ def parse_company(form: dict) -> CompanyIdentity:
     out = _Collector()
     name = _required(form, "name", N_("Company name"), out)
     legal_form = _choice(form, "legal_form", LEGAL_FORMS, N_("Legal form"), out)
-    enterprise = out.run(check_enterprise_number, form.get("enterprise_number", ""))
+    enterprise_text = _required(form, "enterprise_number", N_("Enterprise number"), out)
+    enterprise = out.run(check_enterprise_number, enterprise_text) if enterprise_text else None
     vat_text = (form.get("vat_number") or "").strip()
     vat = out.run(check_vat_number, vat_text, enterprise) if vat_text else None
     street = _required(form, "street", N_("Street and number"), out)
     postcode = _required(form, "postcode", N_("Postcode"), out)
     country = (form.get("country") or "BE").strip().upper()
-    if postcode and country == "BE" and not (postcode.isdigit() and 1000 <= int(postcode) <= 9999):
+    if postcode and country == "BE" and not re.fullmatch(r"[1-9][0-9]{3}", postcode):
         out.problems.append(InvalidPostcode(postcode, field="postcode"))
     city = _required(form, "city", N_("City"), out)
-    iban_bic = out.run(check_iban, form.get("iban", ""))
+    iban_text = _required(form, "iban", N_("IBAN"), out)
+    iban_bic = out.run(check_iban, iban_text) if iban_text else None
     language = _choice(form, "language", LANGUAGES, N_("Language"), out, default="fr")
     vat_filing = _choice(form, "vat_filing", VAT_FILINGS, N_("VAT return"), out, default="quarterly")
     fiscal_year = None
@@ -186,7 +189,7 @@ def parse_first_admin(form: dict) -> FirstAdmin:
     username = out.run(user_rules.check_username, (form.get("admin_username") or "").strip())
     password = out.run(user_rules.check_password, form.get("admin_password") or "")
     if password and form.get("admin_password") != form.get("admin_password_confirm"):
-        out.problems.append(PasswordsDiffer(field="admin_password_confirm"))
+        out.problems.append(PasswordsDiffer(field="password_confirm"))  # prefixed with admin_ below
     for problem in out.problems:
         problem.field = "admin_" + (problem.field or "password")
     if out.problems:

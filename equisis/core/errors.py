@@ -6,7 +6,7 @@ Bugs are not EquisisErrors: they reach the 500 handler and the log.
 """
 from __future__ import annotations
 
-from equisis.core.i18n import gettext, N_
+from equisis.core.i18n import N_, gettext, language
 
 
 class EquisisError(Exception):
@@ -23,7 +23,10 @@ class EquisisError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, locale: str | None = None) -> str:
-        return gettext(self.template, locale=locale, **self.params)
+        if locale is None:
+            return gettext(self.template, **self.params)
+        with language(locale):  # lazy params (a check, a label) must follow the same language
+            return gettext(self.template, **self.params)
 
     def as_dict(self, locale: str | None = None) -> dict:
         data = {"error": type(self).__name__, "message": self.message(locale)}

@@ -60,6 +60,12 @@ def parse_amount(text: str | int | Decimal, *, field: str | None = None) -> Deci
         raise InvalidAmount(text, field=field) from exc
 
 
+def _refuse_float(value) -> None:
+    # Decimal(2.675) is 2.67499999...: a float would silently round the wrong way.
+    if isinstance(value, float):
+        raise TypeError("amounts are Decimal, int or text, never float")
+
+
 def round_cents(amount: Decimal) -> Decimal:
     """Round to the cent, half away from zero: 2.675 -> 2.68, -2.675 -> -2.68."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -67,6 +73,7 @@ def round_cents(amount: Decimal) -> Decimal:
 
 def to_cents(amount: Decimal | int | str) -> int:
     """Decimal euros to integer cents, rounded half away from zero."""
+    _refuse_float(amount)
     value = parse_amount(amount) if isinstance(amount, str) else Decimal(amount)
     return int(round_cents(value) * 100)
 
@@ -80,6 +87,7 @@ def from_cents(cents: int) -> Decimal:
 
 def to_scaled(value: Decimal | int | str, scale: int) -> int:
     """Store a Decimal with ``scale`` decimals as an integer (unit_price_e4: scale=4, qty_milli: 3)."""
+    _refuse_float(value)
     number = parse_amount(value) if isinstance(value, str) else Decimal(value)
     return int(number.scaleb(scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -113,10 +121,14 @@ class Money:
             raise ValueError(f"cannot mix {self.currency} and {other.currency}")
 
     def __add__(self, other: "Money") -> "Money":
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return Money(self.cents + other.cents, self.currency)
 
     def __sub__(self, other: "Money") -> "Money":
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return Money(self.cents - other.cents, self.currency)
 

@@ -24,7 +24,7 @@ from equisis.store.migrate import (AppliedMigration, PackageMigrations, describe
                                    unknown_migrations)
 from equisis.version import __version__
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}\Z")  # \Z: "$" would accept "deco\n"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -49,8 +49,13 @@ def inspect_database(path: Path) -> list[AppliedMigration]:
         header = handle.read(16)
     if header != SQLITE_HEADER:
         raise DatabaseCorrupt(path=str(path), detail="not an SQLite database")
+    # A read-only connection to a WAL database still creates -wal and -shm files next to it. When no
+    # -wal or -journal is left over (a clean close), the main file holds everything: open it immutable,
+    # which creates nothing. Otherwise SQLite must read the leftover file, and the sidecars exist already.
+    leftovers = any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-journal"))
+    uri = path.resolve().as_uri() + ("?mode=ro" if leftovers else "?immutable=1")
     try:
-        conn = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READONLY)
+        conn = apsw.Connection(uri, flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI)
     except apsw.Error as exc:
         raise DatabaseCorrupt(path=str(path), detail=str(exc)) from exc
     try:
@@ -185,7 +190,6 @@ class Instance:
             folder = self.companies_dir / slug
             if (folder / "company.db").exists():
                 raise CompanyExists(slug=slug)
-            folder.mkdir(parents=True, exist_ok=True)
             store = CompanyStore.open(folder, self.schema, create=True)
             self._stores[slug] = store
             return store

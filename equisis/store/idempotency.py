@@ -17,7 +17,7 @@ from equisis.store.database import write
 from equisis.store.errors import IdempotencyConflict
 from equisis.store.models import IdempotencyKey
 
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{16,80}$")
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{16,80}\Z")
 
 
 def is_valid_key(key: str | None) -> bool:

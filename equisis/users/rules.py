@@ -21,8 +21,8 @@ ROLE_LABELS = {
     "warehouse": N_("Warehouse"), "cashier": N_("Cashier"),
 }
 PASSWORD_MIN_LENGTH = 8
-USERNAME = re.compile(r"^[A-Za-z0-9._-]{2,40}$")
-PIN = re.compile(r"^\d{4,6}$")
+USERNAME = re.compile(r"^[A-Za-z0-9._-]{2,40}\Z")  # \Z: "$" would let a trailing newline in
+PIN = re.compile(r"^[0-9]{4,6}\Z")  # ASCII digits only
 
 
 def check_role(role: str) -> str:
