@@ -16,7 +16,7 @@ class InvalidDate(EquisisError):
 
 
 class InvalidFiscalYear(EquisisError):
-    template = N_("A fiscal year runs from {start} to {end}: it must last between 1 and 24 months.")
+    template = N_("A fiscal year runs from {start} to {end}: it must end after it starts and last at most 24 months.")
 
 
 def parse_date(text: str | dt.date, *, field: str | None = None) -> dt.date:
@@ -54,8 +54,9 @@ class FiscalYearSpan:
     end: dt.date
 
     def __post_init__(self):
-        months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
-        if self.end <= self.start or not 1 <= months <= 24:
+        # A short first year is fine (founded in November, closing 31 December); the longest
+        # allowed runs 24 months: 15 Jan 2026 .. 14 Jan 2028, not a day more.
+        if self.end <= self.start or self.end >= add_months(self.start, 24):
             raise InvalidFiscalYear(start=self.start.isoformat(), end=self.end.isoformat())
 
     @property

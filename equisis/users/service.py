@@ -11,6 +11,8 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from equisis.core.errors import NotFound
+from equisis.core.i18n import gettext
 from equisis.store import audit
 from equisis.store.database import write
 from equisis.users import rules
@@ -164,7 +166,9 @@ def user_for_token(token: str) -> User:
 
 def revoke_token(token_id: int) -> None:
     with write():
-        row = ApiToken.get_by_id(token_id)
+        row = ApiToken.get_or_none(ApiToken.id == token_id)
+        if row is None:
+            raise NotFound(what=gettext("API token"))
         if row.revoked_at is None:
             ApiToken.update(revoked_at=audit.now_iso()).where(ApiToken.id == token_id).execute()
             audit.record("cancel", "api_token", token_id, before={"revoked": False}, after={"revoked": True})

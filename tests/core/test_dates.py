@@ -48,6 +48,8 @@ def test_add_months_clamps_to_month_end(day, months, expected):
     (D(2026, 9, 1), D(2027, 12, 31), "2026-2027"),  # a long first year: 16 months
     (D(2026, 1, 1), D(2027, 12, 31), "2026-2027"),  # 24 months: the longest allowed
     (D(2026, 3, 1), D(2026, 3, 31), "2026"),  # one month
+    (D(2026, 1, 15), D(2028, 1, 14), "2026-2028"),  # exactly 24 months, mid-month
+    (D(2026, 11, 20), D(2026, 12, 31), "2026"),  # a short first year: founded in November
 ])
 def test_fiscal_year_accepted_with_its_code(start, end, code):
     span = FiscalYearSpan(start, end)
@@ -59,6 +61,7 @@ def test_fiscal_year_accepted_with_its_code(start, end, code):
     (D(2026, 9, 1), D(2028, 9, 30)),  # 25 months
     (D(2026, 12, 31), D(2026, 1, 1)),  # end before start
     (D(2026, 1, 1), D(2026, 1, 1)),  # ends the day it starts
+    (D(2026, 1, 15), D(2028, 1, 15)),  # 24 months and a day
 ])
 def test_fiscal_year_refused(start, end):
     with pytest.raises(InvalidFiscalYear) as caught:
