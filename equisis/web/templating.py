@@ -34,7 +34,7 @@ def date(value) -> str:
         return ""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
-    return format_date(value, "short", locale=_locale())
+    return format_date(value, "dd/MM/yyyy", locale=_locale())  # Belgian usage in all four languages
 
 
 def datetime(value) -> str:
@@ -44,7 +44,7 @@ def datetime(value) -> str:
         value = dt.datetime.fromisoformat(value)
     if value.tzinfo:
         value = value.astimezone()
-    return format_datetime(value, "short", locale=_locale())
+    return format_datetime(value, "dd/MM/yyyy HH:mm", locale=_locale())
 
 
 def menu():

@@ -46,7 +46,7 @@
       var pin = document.querySelector("[data-pin]");
       if (key.dataset.key === "⌫") pin.value = pin.value.slice(0, -1);
       else if (pin.value.length < 6) pin.value += key.dataset.key;
-      pin.focus();
+      // No focus(): on a tablet it would raise the on-screen keyboard over the pad.
     }
   });
 })();
