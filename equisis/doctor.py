@@ -11,7 +11,7 @@ from equisis.schema import all_migrations
 from equisis.store import doctor as store_doctor
 
 
-def checks() -> list[tuple[str, Callable[[], list]]]:
+def checks(store) -> list[tuple[str, Callable[[], list]]]:
     from equisis.documents import service as documents
 
     schema = all_migrations()
@@ -20,7 +20,7 @@ def checks() -> list[tuple[str, Callable[[], list]]]:
         ("foreign keys", store_doctor.check_foreign_keys),
         ("migrations", lambda: store_doctor.check_migrations(schema)),
         ("audit chain", store_doctor.check_audit_chain),
-        ("document checksums", documents.check_documents),
+        ("document checksums", lambda: [p.message() for p in documents.check_documents(store)]),
     ]
 
 
@@ -28,6 +28,6 @@ def run(store) -> list[tuple[str, list]]:
     """Run every check inside ``store``'s session; returns [(check name, problems)]."""
     results = []
     with store.session():
-        for name, check in checks():
+        for name, check in checks(store):
             results.append((name, [str(p) for p in check()]))
     return results

@@ -21,10 +21,10 @@ def archive():
             listing.Column("created_at", "Created", ArchivedDocument.created_at, kind="datetime"),
             listing.Column("kind", "Kind", ArchivedDocument.kind),
             listing.Column("journal", "Journal", ArchivedDocument.journal),
-            listing.Column("path", "File", ArchivedDocument.path),
+            listing.Column("relative_path", "File", ArchivedDocument.relative_path),
             listing.Column("sha256", "SHA-256", sortable=False),
         ),
-        search=(ArchivedDocument.path, ArchivedDocument.kind),
+        search=(ArchivedDocument.relative_path, ArchivedDocument.kind),
         default_sort="created_at", default_desc=True,
     )
     return listing.respond(spec, "documents/archive.html")
