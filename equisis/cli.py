@@ -69,9 +69,12 @@ def _fail(exc: EquisisError):
 @click.pass_context
 def main(ctx, instance_path):
     """Equisis: the business-management appliance for Belgian small businesses."""
-    from equisis.core.i18n import set_language
+    from equisis.core.i18n import LANGUAGES, reset_language, set_language
 
-    set_language(os.environ.get("LANG", "en"))
+    # LANG=nl_BE.UTF-8 speaks Dutch; unset, C or POSIX English. Put back when the command ends (run in-process).
+    lang = os.environ.get("LANG") or "en"
+    token = set_language(lang if lang[:2].lower() in LANGUAGES else "en")
+    ctx.call_on_close(lambda: reset_language(token))
     ctx.obj = Context((instance_path or default_instance_path()).resolve())
     ctx.call_on_close(ctx.obj.close)
 

@@ -63,6 +63,7 @@ def setup():
 
 
 PROFILE_FIELDS = ("name", "street", "postcode", "city", "email", "phone", "language", "vat_filing")
+MAIL_SECURITY = ("starttls", "ssl", "none")  # the choices of the settings form
 
 
 @bp.route("/c/<slug>/settings", methods=["GET", "POST"])
@@ -75,10 +76,13 @@ def settings():
         try:
             if form.get("section") == "mail":
                 port = (form.get("mail.port") or "587").strip()
-                if not port.isdigit():
+                if not (port.isascii() and port.isdigit() and len(port) <= 5 and 0 < int(port) < 65536):
                     raise rules.InvalidChoice(port, label=gettext("Port"), field="mail.port")
+                security_mode = form.get("mail.security", "starttls")
+                if security_mode not in MAIL_SECURITY:
+                    raise rules.InvalidChoice(security_mode, label=gettext("Security"), field="mail.security")
                 values = {"mail.host": form.get("mail.host", "").strip(), "mail.port": int(port),
-                          "mail.security": form.get("mail.security", "starttls"),
+                          "mail.security": security_mode,
                           "mail.username": form.get("mail.username", "").strip(),
                           "mail.sender": form.get("mail.sender", "").strip()}
                 if form.get("mail.password"):

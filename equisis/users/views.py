@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 
 from equisis.core.errors import EquisisError
 from equisis.core.i18n import LANGUAGES, gettext
+from equisis.store.database import write
 from equisis.users import service
 from equisis.users.errors import TooManyAttempts
 from equisis.users.models import ApiToken, User
@@ -68,10 +69,12 @@ def pin_switch():
     """A shared till: tap your name, type your PIN, and the till is yours."""
     error, status = None, 200
     if request.method == "POST":
-        keys = [("pin", g.company.slug, request.form.get("user_id", "")), ("ip", request.remote_addr)]
+        raw_id = request.form.get("user_id", "")
+        user_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 10 else 0
+        keys = [("pin", g.company.slug, user_id), ("ip", request.remote_addr)]
         try:
             _throttled(keys)
-            user = service.authenticate_pin(int(request.form.get("user_id") or 0), request.form.get("pin") or "")
+            user = service.authenticate_pin(user_id, request.form.get("pin") or "")
         except EquisisError as exc:
             if not isinstance(exc, TooManyAttempts):
                 _failed(keys)
@@ -136,14 +139,16 @@ def user_edit(user_id: int):
     if request.method == "POST":
         form = request.form
         try:
-            service.update_user(user.id, display_name=form.get("display_name", user.display_name).strip(),
-                                role=form.get("role", user.role),
-                                language=form.get("language") if form.get("language") in LANGUAGES else user.language,
-                                active=form.get("active") == "on")
-            if form.get("password"):
-                service.set_password(user.username, form["password"])
-            if form.get("pin"):
-                service.set_pin(user.username, form["pin"])
+            with write():  # one save: a refused PIN or password leaves the role and name unchanged too
+                service.update_user(user.id, display_name=form.get("display_name", user.display_name).strip(),
+                                    role=form.get("role", user.role),
+                                    language=form.get("language") if form.get("language") in LANGUAGES
+                                    else user.language,
+                                    active=form.get("active") == "on")
+                if form.get("password"):
+                    service.set_password(user.username, form["password"])
+                if form.get("pin"):
+                    service.set_pin(user.username, form["pin"])
         except EquisisError as exc:
             errors, status = field_errors(exc), exc.status
         else:
@@ -155,7 +160,9 @@ def user_edit(user_id: int):
 @bp.post("/users/<int:user_id>/tokens")
 @roles("admin")
 def token_new(user_id: int):
-    user = User.get_by_id(user_id)
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        abort(404)
     issued = []
 
     def create():
@@ -173,7 +180,9 @@ def token_new(user_id: int):
 @bp.post("/users/tokens/<int:token_id>/revoke")
 @roles("admin")
 def token_revoke(token_id: int):
-    token = ApiToken.get_by_id(token_id)
+    token = ApiToken.get_or_none(ApiToken.id == token_id)
+    if token is None:
+        abort(404)
     service.revoke_token(token_id)
     return done(gettext("Token revoked."), "users.user_edit", user_id=token.user_id)
 
@@ -185,12 +194,16 @@ def preferences():
     if request.method == "POST":
         try:
             language = request.form.get("language")
-            if language in LANGUAGES and language != g.user.language:
-                service.update_user(g.user.id, language=language)
-                session["lang"] = language
-            if request.form.get("password"):
+            if request.form.get("password"):  # checked first: a wrong current password saves nothing
                 service.authenticate(g.user.username, request.form.get("current_password") or "")
-                service.set_password(g.user.username, request.form["password"])
+            new_language = language if language in LANGUAGES and language != g.user.language else None
+            with write():
+                if new_language:
+                    service.update_user(g.user.id, language=new_language)
+                if request.form.get("password"):
+                    service.set_password(g.user.username, request.form["password"])
+            if new_language:
+                session["lang"] = new_language
         except EquisisError as exc:
             errors, status = field_errors(exc), exc.status
         else:

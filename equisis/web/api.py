@@ -82,7 +82,7 @@ AUDIT_SCHEMA = {"type": "object", "properties": {
             parameters=[{"name": "after", "in": "query", "schema": {"type": "integer"}},
                         {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}}])
 def audit():
-    after = request.args.get("after", 0, type=int)
+    after = min(max(0, request.args.get("after", 0, type=int)), 2**63 - 1)  # SQLite integers are 64-bit
     limit = min(500, max(1, request.args.get("limit", 500, type=int)))
     rows = list(AuditEvent.select().where(AuditEvent.id > after).order_by(AuditEvent.id).limit(limit))
     items = [{"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "object_type": r.object_type,

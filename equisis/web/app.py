@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import Flask, g, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 import equisis
 from equisis.config import DEFAULTS, PROJECT_ROOT, default_instance_path
@@ -50,6 +51,14 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+class DatabaseId(IntegerConverter):
+    """``<int:…>`` in URLs: a number beyond SQLite's 64-bit integers is not found (404), not a crash (500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(config: dict | None = None) -> Flask:
     config = dict(config or {})
     instance_path = Path(config.pop("INSTANCE_PATH", None) or default_instance_path()).resolve()
@@ -68,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["equisis.throttle"] = Throttle(limit=app.config["LOGIN_MAX_FAILURES"],
                                                   window_s=app.config["LOGIN_WINDOW_SECONDS"])
     templating.init_app(app)
+    app.url_map.converters["int"] = DatabaseId
     serve_static = app.view_functions["static"]
     app.view_functions["static"] = access_rules.public(lambda **values: serve_static(**values))
     _register_blueprints(app)
@@ -115,6 +125,8 @@ def _register_lifecycle(app: Flask) -> None:
         g.started = time.perf_counter()
         g.company = g.user = None
         g.cleanups = []
+        # First: a refusal below (no token, unknown page, role) already speaks the asker's language.
+        _choose_language()
         view = app.view_functions.get(request.endpoint)
         if view is None:
             return None  # 404 / 405: Flask answers
@@ -131,11 +143,12 @@ def _register_lifecycle(app: Flask) -> None:
                 raise InvalidToken()
         if slug:
             _enter_company(slug)
-        _choose_language()
         if access.kind == "session":
             _require_user(access)
         elif access.kind == "api":
             set_current_user(user_for_token(token))
+            if request.headers.get("Accept-Language"):
+                _choose_language()  # the API answers in the language asked for, else the user's
             if not is_allowed(g.user.role, access.roles):
                 raise Forbidden()
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and access.kind != "api":

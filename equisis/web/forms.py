@@ -25,9 +25,16 @@ def submit_once(scope: str, create) -> tuple[str, bool]:
     return idempotency.once(form_key(), scope, create)
 
 
+def is_local_path(target: str) -> bool:
+    """'/c/shop/' yes; '//evil', '/\\evil' and '/<tab>/evil' no: browsers read a backslash as '/' and drop
+    tabs and newlines, so those lead to another host (or, with a newline, break the header)."""
+    return (target.startswith("/") and not target.startswith("//")
+            and not any(ch == "\\" or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target))
+
+
 def safe_next(default_endpoint: str, **values) -> str:
     target = request.values.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
+    if is_local_path(target):
         return target
     return url_for(default_endpoint, **values)
 

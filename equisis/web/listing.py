@@ -192,6 +192,15 @@ def neutralise_csv(value) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
+def csv_cell(value) -> str:
+    """Numbers as numbers (a decimal comma; -12,50 stays a number); text neutralised; None empty."""
+    if isinstance(value, Decimal):
+        return str(value).replace(".", ",")
+    if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+        return str(value)
+    return neutralise_csv(value)
+
+
 def iter_rows(spec: ListSpec, state: ListState) -> Iterator[list]:
     query = sorted_query(spec, state)
     for row in query.iterator():
@@ -226,8 +235,7 @@ def write_csv(spec: ListSpec, state: ListState, stream) -> None:
     writer = csv.writer(text, delimiter=";")  # Belgian Excel expects ';' with a decimal comma
     writer.writerow([gettext(c.label) for c in spec.columns])
     for values in iter_rows(spec, state):
-        writer.writerow([neutralise_csv(str(v).replace(".", ",") if isinstance(v, Decimal) else v)
-                         for v in values])
+        writer.writerow([csv_cell(v) for v in values])
     text.flush()
     text.detach()
 

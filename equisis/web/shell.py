@@ -7,6 +7,7 @@ from equisis.core import i18n
 from equisis.version import __version__
 from equisis.web.access import public, roles
 from equisis.web.app import instance
+from equisis.web.forms import is_local_path
 
 bp = Blueprint("shell", __name__)
 
@@ -34,7 +35,7 @@ def health():
 def choose_language():
     session["lang"] = i18n.normalise_language(request.form.get("language"))
     target = request.form.get("next") or "/"
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(target if is_local_path(target) else "/")
 
 
 @bp.get("/c/<slug>/")
