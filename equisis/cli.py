@@ -23,15 +23,27 @@ class Context:
     def __init__(self, instance_path: Path):
         self.instance_path = instance_path
         self._instance = None
+        self._reader = None
 
     @property
     def instance(self):
+        """The instance opened for writing (takes each company's folder lock)."""
         if self._instance is None:
-            from equisis.schema import all_migrations
-            from equisis.store import Instance
-
-            self._instance = Instance(self.instance_path, all_migrations())
+            self._instance = self._open(read_only=False)
         return self._instance
+
+    @property
+    def reader(self):
+        """The instance opened read-only: works beside a running server, migrates nothing."""
+        if self._reader is None:
+            self._reader = self._open(read_only=True)
+        return self._reader
+
+    def _open(self, read_only: bool):
+        from equisis.schema import all_migrations
+        from equisis.store import Instance
+
+        return Instance(self.instance_path, all_migrations(), read_only=read_only)
 
     def company_slug(self, slug: str | None) -> str:
         if slug:
@@ -45,8 +57,10 @@ class Context:
         raise click.UsageError(f"several companies ({', '.join(slugs)}): choose one with --company")
 
     def close(self):
-        if self._instance is not None:
-            self._instance.close()
+        for opened in (self._instance, self._reader):
+            if opened is not None:
+                opened.close()
+        self._instance = self._reader = None
 
 
 def _actor() -> str:
@@ -107,7 +121,6 @@ def serve(obj: Context, host, port, threads, demo):
         click.echo(f"Created the demo company '{slug}': sign in as sophie / {DEMO_PASSWORD} "
                    f"(cashiers karim, PIN 1234; els, PIN 5678).")
     obj.close()
-    obj._instance = None
     app = create_app({"INSTANCE_PATH": str(obj.instance_path)})
     server = create_server(app, host=host, port=port, threads=threads, ident="Equisis")
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
@@ -136,9 +149,9 @@ def company_list(obj: Context):
     """List the companies, one slug and name per line."""
     from equisis.company import service
 
-    for slug in obj.instance.slugs():
+    for slug in obj.reader.slugs():
         try:
-            with obj.instance.get(slug).session():
+            with obj.reader.get(slug).session():
                 name = service.profile().name
         except EquisisError as exc:
             name = f"({exc.message()})"
@@ -164,7 +177,8 @@ def company_list(obj: Context):
 @click.pass_obj
 def company_create(obj: Context, admin_username, password_stdin, slug, **fields):
     """Create a company folder with its first administrator."""
-    from equisis.company import rules, service
+    from equisis import onboarding
+    from equisis.company import rules
     from equisis.core.errors import ValidationErrors
 
     password = _password(True, password_stdin)
@@ -172,7 +186,7 @@ def company_create(obj: Context, admin_username, password_stdin, slug, **fields)
         identity = rules.parse_company(fields)
         admin = rules.parse_first_admin({"admin_username": admin_username, "admin_password": password,
                                          "admin_password_confirm": password})
-        created = service.create_company(obj.instance, identity, admin, slug=slug)
+        created = onboarding.create_company(obj.instance, identity, admin, slug=slug)
     except ValidationErrors as exc:
         for problem in exc.problems:
             click.echo(f"Error: {problem.field}: {problem.message()}", err=True)
@@ -281,13 +295,13 @@ def doctor(obj: Context, slug):
     """Check every company (or one): SQLite integrity, foreign keys, migrations, audit chain, documents."""
     from equisis import doctor as checks
 
-    slugs = [slug] if slug else obj.instance.slugs()
+    slugs = [slug] if slug else obj.reader.slugs()
     failed = False
     started = time.perf_counter()
     for company_slug in slugs:
         click.echo(f"{company_slug}:")
         try:
-            results = checks.run(obj.instance.get(company_slug))
+            results = checks.run(obj.reader.get(company_slug))
         except EquisisError as exc:
             click.echo(f"  FAIL  open: {exc.message()}")
             failed = True

@@ -15,6 +15,15 @@ def _fast_argon2():
     user_service.configure_hasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Tests read messages in English (the msgids) unless they choose a language themselves."""
+    from equisis.core.i18n import language
+
+    with language("en"):
+        yield
+
+
 @pytest.fixture
 def instance(tmp_path):
     inst = Instance(tmp_path / "instance", all_migrations())

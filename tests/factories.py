@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from equisis.company import rules as company_rules
-from equisis.company import service as company_service
+from equisis import onboarding
 
 # Real-looking, check-digit-valid Belgian numbers (enterprise numbers pass mod 97).
 COMPANY_FORM = {
@@ -20,5 +20,5 @@ def make_company(instance, slug: str | None = None, **over) -> str:
     """Create a company (profile + admin 'sophie') in ``instance``; return its slug."""
     form = {**COMPANY_FORM, **{k: v for k, v in over.items() if not k.startswith("admin_")}}
     admin = {**ADMIN_FORM, **{k: v for k, v in over.items() if k.startswith("admin_")}}
-    return company_service.create_company(instance, company_rules.parse_company(form),
+    return onboarding.create_company(instance, company_rules.parse_company(form),
                                           company_rules.parse_first_admin(admin), slug=slug)

@@ -273,6 +273,17 @@ def test_doctor_on_a_healthy_company(run, shop):
     assert "all healthy" in result.stdout
 
 
+def test_doctor_and_company_list_work_beside_a_running_server(run, shop, instance_path):
+    """The server holds the folder lock; doctor and company list read the database read-only."""
+    server = Instance(instance_path, all_migrations())
+    server.get(shop)  # takes the lock, as `equisis serve` does
+    try:
+        assert run("doctor").exit_code == 0
+        assert "Déco Sophie SRL" in run("company", "list").stdout
+    finally:
+        server.close()
+
+
 def test_doctor_finds_a_tampered_audit_log(run, shop, instance_path):
     db = apsw.Connection(str(instance_path / "companies" / shop / "company.db"))
     db.execute("DROP TRIGGER audit_event_no_update")  # what someone with the file and sqlite3 could do

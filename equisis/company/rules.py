@@ -197,9 +197,18 @@ def parse_first_admin(form: dict) -> FirstAdmin:
     return FirstAdmin(username, (form.get("admin_display_name") or username).strip(), password)
 
 
+def parse_setup(form: dict) -> tuple[CompanyIdentity, FirstAdmin]:
+    """The whole setup wizard: company and administrator, every problem of both reported at once."""
+    problems, parsed = [], []
+    for parse in (parse_company, parse_first_admin):
+        try:
+            parsed.append(parse(form))
+        except ValidationErrors as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ValidationErrors(problems)
+    return parsed[0], parsed[1]
+
+
 def default_fiscal_year(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
-
-
-def describe_problems(problems) -> str:
-    return "; ".join(gettext("{field}: {message}", field=p.field, message=p.message()) for p in problems)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-from equisis.company.errors import SetupAlreadyDone
 from equisis.company.models import CompanyProfile
 from equisis.company.rules import CompanyIdentity, FirstAdmin
 from equisis.store import Instance, audit, slugify, write
@@ -26,14 +25,8 @@ def unique_slug(instance: Instance, name: str) -> str:
 
 
 def create_company(instance: Instance, identity: CompanyIdentity, admin: FirstAdmin, *,
-                   slug: str | None = None, first_run: bool = False) -> str:
-    """Create the folder, the profile and the first administrator; return the slug.
-
-    With ``first_run`` (the web wizard, reachable without signing in) it refuses
-    once any company exists.
-    """
-    if first_run and instance.slugs():
-        raise SetupAlreadyDone()
+                   slug: str | None = None) -> str:
+    """Create the folder, the profile and the first administrator; return the slug (see equisis.onboarding)."""
     slug = slug or unique_slug(instance, identity.name)
     store = instance.create(slug)
     with store.session(), audit.acting_as(f"setup:{admin.username}"):

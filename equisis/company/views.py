@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from equisis.company import rules, service
 from equisis.company.errors import SetupAlreadyDone
-from equisis.core.errors import EquisisError, ValidationErrors
+from equisis import onboarding
+from equisis.core.errors import EquisisError
 from equisis.core.i18n import gettext
 from equisis.store.models import AuditEvent
 from equisis.store.audit import ACTIONS
 from equisis.web import listing, security
 from equisis.web.access import public, roles
-from equisis.web.app import instance, set_current_user
+from equisis.users.service import find_user
+from equisis.web.app import instance
 from equisis.web.forms import done, field_errors
 
 bp = Blueprint("company", __name__)
@@ -25,36 +27,25 @@ def setup():
     """Create the company and its first administrator; only while the instance has no company."""
     existing = instance().slugs()
     if existing:
-        if request.method == "POST" and any(security.signed_in_user_id(s) for s in existing):
-            # A double click on "Create": the first submit created the company and signed in.
-            return redirect(url_for("shell.dashboard", slug=existing[0]), code=303)
-        raise SetupAlreadyDone()
+        # Typically the second request of a double click on "Create": the company exists now.
+        signed_in = [s for s in existing if security.signed_in_user_id(s)]
+        if signed_in:
+            return redirect(url_for("shell.dashboard", slug=signed_in[0]), code=303)
+        flash(SetupAlreadyDone().message(), "warning")
+        return redirect(url_for("users.login", slug=existing[0]), code=303)
     start, end = rules.default_fiscal_year(dt.date.today())
     form = {"language": "fr", "vat_filing": "quarterly", "country": "BE", "legal_form": "srl",
             "fiscal_year_start": start.isoformat(), "fiscal_year_end": end.isoformat()}
     errors, status = {}, 200
     if request.method == "POST":
         form = request.form.to_dict()
-        problems = []
-        identity = admin = None
-        for parse in (rules.parse_company, rules.parse_first_admin):
-            try:
-                parsed = parse(form)
-            except ValidationErrors as exc:
-                problems.extend(exc.problems)
-            else:
-                identity, admin = (parsed, admin) if parse is rules.parse_company else (identity, parsed)
         try:
-            if problems:
-                raise ValidationErrors(problems)
-            slug = service.create_company(instance(), identity, admin, first_run=True)
+            identity, admin = rules.parse_setup(form)
+            slug = onboarding.create_company(instance(), identity, admin, first_run=True)
         except EquisisError as exc:
             errors, status = field_errors(exc), exc.status
         else:
-            store = instance().get(slug)
-            from equisis.users.service import find_user
-
-            with store.session():
+            with instance().get(slug).session():
                 user = find_user(admin.username)
             security.sign_in(slug, user.id)
             return redirect(url_for("shell.dashboard", slug=slug), code=303)

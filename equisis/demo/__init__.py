@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from equisis.company import rules, service
+from equisis import onboarding
+from equisis.company import rules
 from equisis.store import audit
 from equisis.users import service as users
 
@@ -35,7 +36,7 @@ def build_demo(instance, slug: str = "demo", today: dt.date | None = None) -> st
     identity = rules.parse_company(form)
     admin = rules.parse_first_admin({"admin_username": "sophie", "admin_display_name": "Sophie Lambert",
                                      "admin_password": DEMO_PASSWORD, "admin_password_confirm": DEMO_PASSWORD})
-    created = service.create_company(instance, identity, admin, slug=slug)
+    created = onboarding.create_company(instance, identity, admin, slug=slug)
     with instance.get(created).session(), audit.acting_as("demo"):
         for username, name, role, language, pin in STAFF:
             users.add_user(username, DEMO_PASSWORD, role, display_name=name, language=language, pin=pin)

@@ -51,3 +51,8 @@ class InvalidUsername(EquisisError):
 class InvalidToken(EquisisError):
     template = N_("Missing, unknown or revoked API token.")
     status = 401
+
+
+class LastAdministrator(EquisisError):
+    template = N_("{value} is the last active administrator: make another user administrator first.")
+    status = 409

@@ -20,6 +20,9 @@ ROLE_LABELS = {
     "admin": N_("Administrator"), "accountant": N_("Accountant"), "sales": N_("Sales"),
     "warehouse": N_("Warehouse"), "cashier": N_("Cashier"),
 }
+#: Roles that may sign in at a shared till with a PIN. Admins and accountants hold the books:
+#: they sign in with their password (a PIN is four digits, easy to watch over a shoulder).
+PIN_SIGN_IN_ROLES = ("cashier", "sales", "warehouse")
 PASSWORD_MIN_LENGTH = 8
 USERNAME = re.compile(r"^[A-Za-z0-9._-]{2,40}\Z")  # \Z: "$" would let a trailing newline in
 PIN = re.compile(r"^[0-9]{4,6}\Z")  # ASCII digits only

@@ -14,10 +14,10 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from equisis.core.errors import NotFound
 from equisis.core.i18n import gettext
 from equisis.store import audit
-from equisis.store.database import write
+from equisis.store.database import current_database, write
 from equisis.users import rules
-from equisis.users.errors import (InvalidCredentials, InvalidPin, InvalidToken, PinAlreadyUsed, UnknownUser,
-                                  UserExists)
+from equisis.users.errors import (InvalidCredentials, InvalidPin, InvalidToken, LastAdministrator, PinAlreadyUsed,
+                                  UnknownUser, UserExists)
 from equisis.users.models import ApiToken, User
 
 _hasher = PasswordHasher()
@@ -81,14 +81,15 @@ def authenticate(username: str, password: str) -> User:
     user = User.get_or_none((User.username == username) & User.active)
     if not _verify(user.password_hash if user else None, password or "") or user is None:
         raise InvalidCredentials()
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher.check_needs_rehash(user.password_hash) and not current_database().read_only:
         with write():
             User.update(password_hash=_hasher.hash(password)).where(User.id == user.id).execute()
     return user
 
 
 def authenticate_pin(user_id: int, pin: str) -> User:
-    user = User.get_or_none((User.id == user_id) & User.active)
+    """Sign in at a shared till; only till roles (rules.PIN_SIGN_IN_ROLES) may use a PIN to sign in."""
+    user = User.get_or_none((User.id == user_id) & User.active & User.role.in_(rules.PIN_SIGN_IN_ROLES))
     if not _verify(user.pin_hash if user else None, pin or "") or user is None:
         raise InvalidPin()
     return user
@@ -123,6 +124,9 @@ def update_user(user_id: int, **changes) -> User:
     with write():
         user = User.get_by_id(user_id)
         before = user.snapshot()
+        demoted = changes.get("role", user.role) != "admin" or not changes.get("active", user.active)
+        if user.role == "admin" and user.active and demoted and _active_admins() == 1:
+            raise LastAdministrator(user.username)
         for name, value in changes.items():
             setattr(user, name, value)
         user.save()
@@ -130,9 +134,14 @@ def update_user(user_id: int, **changes) -> User:
     return user
 
 
+def _active_admins() -> int:
+    return User.select().where((User.role == "admin") & User.active).count()
+
+
 def pin_users() -> list[User]:
-    """The users a shared till offers in its PIN switch (active, with a PIN)."""
-    return list(User.select().where(User.active & User.pin_hash.is_null(False)).order_by(User.display_name))
+    """The users a shared till offers in its PIN switch (active, a till role, with a PIN)."""
+    return list(User.select().where(User.active & User.pin_hash.is_null(False)
+                                    & User.role.in_(rules.PIN_SIGN_IN_ROLES)).order_by(User.display_name))
 
 
 def _token_hash(token: str) -> str:

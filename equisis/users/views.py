@@ -20,17 +20,30 @@ from equisis.web.forms import done, field_errors, safe_next, submit_once
 bp = Blueprint("users", __name__, url_prefix="/c/<slug>")
 
 
-def _throttled(keys) -> None:
+def _attempt(keys: list, authenticate):
+    """Run one sign-in check under the throttle: refused while any key is blocked, counted when it fails.
+
+    The first key is the account's (cleared on success); the second the address's,
+    one per method so a cashier's mistyped PINs never lock the admin's password login.
+    """
     now = time.monotonic()
-    wait = max(throttle().blocked_for(k, now) for k in keys)
+    wait = max(throttle().blocked_for(key, now) for key in keys)
     if wait > 0:
         raise TooManyAttempts(minutes=max(1, round(wait / 60)))
+    try:
+        user = authenticate()
+    except EquisisError:
+        for key in keys:
+            throttle().fail(key, now)
+        raise
+    throttle().clear(keys[0])
+    return user
 
 
-def _failed(keys) -> None:
-    now = time.monotonic()
-    for key in keys:
-        throttle().fail(key, now)
+def _sign_in(user):
+    security.sign_in(g.company.slug, user.id)
+    set_current_user(user)
+    return redirect(safe_next("shell.dashboard"), code=303)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -39,19 +52,13 @@ def login():
     error, status = None, 200
     if request.method == "POST":
         username = (request.form.get("username") or "").strip()
-        keys = [("login", g.company.slug, username.lower()), ("ip", request.remote_addr)]
+        keys = [("login", g.company.slug, username.lower()), ("ip-login", request.remote_addr)]
         try:
-            _throttled(keys)
-            user = service.authenticate(username, request.form.get("password") or "")
+            user = _attempt(keys, lambda: service.authenticate(username, request.form.get("password") or ""))
         except EquisisError as exc:
-            if not isinstance(exc, TooManyAttempts):
-                _failed(keys)
             error, status = exc.message(), exc.status
         else:
-            throttle().clear(keys[0])
-            security.sign_in(g.company.slug, user.id)
-            set_current_user(user)
-            return redirect(safe_next("shell.dashboard"), code=303)
+            return _sign_in(user)
     return render_template("users/login.html", error=error), status
 
 
@@ -66,24 +73,18 @@ def logout():
 @bp.route("/pin", methods=["GET", "POST"])
 @public
 def pin_switch():
-    """A shared till: tap your name, type your PIN, and the till is yours."""
+    """A shared till: tap your name, type your PIN, and the till is yours (till roles only)."""
     error, status = None, 200
     if request.method == "POST":
         raw_id = request.form.get("user_id", "")
         user_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 10 else 0
-        keys = [("pin", g.company.slug, user_id), ("ip", request.remote_addr)]
+        keys = [("pin", g.company.slug, user_id), ("ip-pin", request.remote_addr)]
         try:
-            _throttled(keys)
-            user = service.authenticate_pin(user_id, request.form.get("pin") or "")
+            user = _attempt(keys, lambda: service.authenticate_pin(user_id, request.form.get("pin") or ""))
         except EquisisError as exc:
-            if not isinstance(exc, TooManyAttempts):
-                _failed(keys)
             error, status = exc.message(), exc.status
         else:
-            throttle().clear(keys[0])
-            security.sign_in(g.company.slug, user.id)
-            set_current_user(user)
-            return redirect(safe_next("shell.dashboard"), code=303)
+            return _sign_in(user)
     return render_template("users/pin.html", users=service.pin_users(), error=error), status
 
 
@@ -195,7 +196,8 @@ def preferences():
         try:
             language = request.form.get("language")
             if request.form.get("password"):  # checked first: a wrong current password saves nothing
-                service.authenticate(g.user.username, request.form.get("current_password") or "")
+                _attempt([("login", g.company.slug, g.user.username.lower())],
+                         lambda: service.authenticate(g.user.username, request.form.get("current_password") or ""))
             new_language = language if language in LANGUAGES and language != g.user.language else None
             with write():
                 if new_language:

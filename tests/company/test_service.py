@@ -57,17 +57,6 @@ def test_an_explicit_slug_is_used(instance):
     assert make_company(instance, slug="deco") == "deco"
 
 
-def test_the_first_run_wizard_refuses_once_a_company_exists(instance):
-    from equisis.company import rules
-    from tests.factories import ADMIN_FORM, COMPANY_FORM
-
-    identity, admin = rules.parse_company(COMPANY_FORM), rules.parse_first_admin(ADMIN_FORM)
-    service.create_company(instance, identity, admin, first_run=True)
-    with pytest.raises(SetupAlreadyDone):
-        service.create_company(instance, identity, admin, first_run=True)
-    assert instance.slugs() == ["deco-sophie-srl"]
-
-
 def test_update_profile_is_audited(company):
     service.update_profile(city="Liège", postcode="4000")
     event = events("company")[-1]

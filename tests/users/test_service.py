@@ -137,8 +137,8 @@ def test_authenticate_pin_of_a_user_without_pin_or_unknown(company):
 
 def test_set_pin_and_pin_users(company):
     add_cashier("karim", pin="1111", display_name="Karim")
-    service.set_pin("sophie", "2222")
-    assert [u.username for u in service.pin_users()] == ["karim", "sophie"]
+    service.set_pin("sophie", "2222")  # an admin may hold a PIN (supervisor approvals) ...
+    assert [u.username for u in service.pin_users()] == ["karim"]  # ... but not sign in with it
     with pytest.raises(PinAlreadyUsed):
         service.set_pin("sophie", "1111")
     service.set_pin("karim", "1111")  # one's own PIN again is fine
@@ -244,3 +244,22 @@ def test_failed_user_creation_leaves_no_audit_event(company):
     with pytest.raises(UserExists):
         service.add_user("sophie", PASSWORD, "sales")
     assert AuditEvent.select().count() == before
+
+
+def test_an_administrator_cannot_sign_in_with_a_pin(company):
+    service.set_pin("sophie", "2222")
+    with pytest.raises(InvalidPin):
+        service.authenticate_pin(User.get(User.username == "sophie").id, "2222")
+
+
+def test_the_last_active_administrator_cannot_be_demoted_or_deactivated(company):
+    from equisis.users.errors import LastAdministrator
+
+    sophie = User.get(User.username == "sophie")
+    with pytest.raises(LastAdministrator):
+        service.update_user(sophie.id, role="cashier")
+    with pytest.raises(LastAdministrator):
+        service.update_user(sophie.id, active=False)
+    service.add_user("marc", "long enough", "admin")
+    service.update_user(sophie.id, role="accountant")  # another admin remains
+    assert User.get_by_id(sophie.id).role == "accountant"

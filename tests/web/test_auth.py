@@ -9,7 +9,7 @@ import pytest
 from equisis.company import service as company_service
 from equisis.users.models import User
 from tests.factories import ADMIN_PASSWORD, make_company
-from tests.web.conftest import USER_PASSWORD, add_user, english_client, form_token, sign_in, text_of
+from tests.web.conftest import USER_PASSWORD, add_user, csrf_in, english_client, form_token, sign_in, text_of
 
 CREDENTIALS_MESSAGE = "Unknown user name or wrong password."
 CSRF_MESSAGE = "This form has expired or did not come from Equisis. Reload the page and try again."
@@ -289,6 +289,25 @@ def test_pin_switch_is_throttled(client, slug, karim):
     assert response.status_code == 429
     assert "Too many failed attempts" in text_of(response)
     assert client.get(f"/c/{slug}/").status_code == 302
+
+
+@pytest.mark.app_config(LOGIN_MAX_FAILURES=3)
+def test_mistyped_pins_do_not_lock_password_sign_in_from_the_same_till(client, slug, karim):
+    for pin in ("1111", "2222", "3333"):
+        _pin(client, slug, karim.id, pin)
+    assert sign_in(client, slug).status_code == 303
+
+
+@pytest.mark.app_config(LOGIN_MAX_FAILURES=3)
+def test_current_password_guesses_on_preferences_are_throttled(client, slug):
+    sign_in(client, slug)
+    page = client.get(f"/c/{slug}/me").get_data(as_text=True)
+    token = csrf_in(page)
+    for guess in ("guess one", "guess two", "guess three"):
+        client.post(f"/c/{slug}/me", data={"_csrf": token, "current_password": guess, "password": "new password"})
+    response = client.post(f"/c/{slug}/me", data={"_csrf": token, "current_password": ADMIN_PASSWORD,
+                                                  "password": "new password"})
+    assert response.status_code == 429
 
 
 # ---------------------------------------------------------------- roles
