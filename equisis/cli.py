@@ -316,5 +316,21 @@ def doctor(obj: Context, slug):
     sys.exit(1 if failed else 0)
 
 
+# ---------------------------------------------------------------- module commands
+
+#: Modules whose ``COMMANDS`` (a list of click commands or groups) join ``equisis``; one line per module.
+COMMAND_MODULES: list[str] = []
+
+
+def _add_module_commands() -> None:
+    import importlib
+
+    for module in COMMAND_MODULES:
+        for command in importlib.import_module(module).COMMANDS:
+            main.add_command(command)
+
+
+_add_module_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

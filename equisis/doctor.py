@@ -1,7 +1,8 @@
 """``equisis doctor``: every package's checks on a company, in layer order.
 
-A module adds its checks here (ledger: balances equal the sum of entries;
-stock: quantities equal the sum of moves …).
+A module adds one line to MODULE_CHECKS: a module whose ``checks(store)``
+returns [(name, check)] (ledger: balances equal the sum of entries; stock:
+quantities equal the sum of moves …); a check returns a list of problems.
 """
 from __future__ import annotations
 
@@ -11,17 +12,23 @@ from equisis.schema import all_migrations
 from equisis.store import doctor as store_doctor
 
 
+MODULE_CHECKS: list[str] = []
+
+
 def checks(store) -> list[tuple[str, Callable[[], list]]]:
+    import importlib
+
     from equisis.documents import service as documents
 
     schema = all_migrations()
-    return [
+    spine = [
         ("SQLite integrity", store_doctor.check_integrity),
         ("foreign keys", store_doctor.check_foreign_keys),
         ("migrations", lambda: store_doctor.check_migrations(schema)),
         ("audit chain", store_doctor.check_audit_chain),
         ("document checksums", lambda: [p.message() for p in documents.check_documents(store)]),
     ]
+    return spine + [check for module in MODULE_CHECKS for check in importlib.import_module(module).checks(store)]
 
 
 def run(store) -> list[tuple[str, list]]:

@@ -19,9 +19,18 @@ from equisis.store import Instance, audit
 _first_run = threading.Lock()
 
 
+#: "module:function" called with the CompanyIdentity, the new company routed, in layer order; one line each.
+MODULE_HOOKS: list[str] = []
+
+
 def module_hooks() -> list[Callable[[CompanyIdentity], None]]:
-    """Called with the new company routed, as its first administrator; modules append theirs here."""
-    return []
+    import importlib
+
+    hooks = []
+    for target in MODULE_HOOKS:
+        module, _, function = target.partition(":")
+        hooks.append(getattr(importlib.import_module(module), function))
+    return hooks
 
 
 def create_company(instance: Instance, identity: CompanyIdentity, admin: FirstAdmin, *,
