@@ -1,11 +1,15 @@
-"""The ordered list of packages that own tables, lower layers first (DESIGN §2)."""
+"""The ordered list of packages that own tables, lower layers first (DESIGN §2); one line per package."""
+import importlib
+
 from equisis.store.migrate import PackageMigrations
+
+MIGRATION_MODULES = [
+    "equisis.store.migrations",
+    "equisis.users.migrations",
+    "equisis.company.migrations",
+    "equisis.documents.migrations",
+]
 
 
 def all_migrations() -> list[PackageMigrations]:
-    from equisis.company.migrations import MIGRATIONS as company
-    from equisis.documents.migrations import MIGRATIONS as documents
-    from equisis.store.migrations import MIGRATIONS as store
-    from equisis.users.migrations import MIGRATIONS as users
-
-    return [store, users, company, documents]
+    return [importlib.import_module(module).MIGRATIONS for module in MIGRATION_MODULES]
