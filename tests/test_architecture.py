@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "equisis"
 LAYERS = [
-    {"version", "config"}, {"core"}, {"store"}, {"users"}, {"company"}, {"documents"},
+    {"version", "config"}, {"core"}, {"store"}, {"users"}, {"company"}, {"documents"}, {"lan", "backup"},
     {"parties", "catalog"}, {"ledger"}, {"vat"}, {"stock"}, {"sales", "purchases"}, {"pos"},
     {"bank", "peppol"}, {"reports"},
 ]
