@@ -9,7 +9,7 @@ from equisis.company import rules, service
 from equisis.company.errors import SetupAlreadyDone
 from equisis import onboarding
 from equisis.core.errors import EquisisError
-from equisis.core.i18n import gettext
+from equisis.core.i18n import current_language, gettext
 from equisis.store.models import AuditEvent
 from equisis.store.audit import ACTIONS
 from equisis.web import listing, security
@@ -34,7 +34,7 @@ def setup():
         flash(SetupAlreadyDone().message(), "warning")
         return redirect(url_for("users.login", slug=existing[0]), code=303)
     start, end = rules.default_fiscal_year(dt.date.today())
-    form = {"language": "fr", "vat_filing": "quarterly", "country": "BE", "legal_form": "srl",
+    form = {"language": current_language(), "vat_filing": "quarterly", "country": "BE", "legal_form": "srl",
             "fiscal_year_start": start.isoformat(), "fiscal_year_end": end.isoformat()}
     errors, status = {}, 200
     if request.method == "POST":
