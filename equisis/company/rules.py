@@ -212,3 +212,23 @@ def parse_setup(form: dict) -> tuple[CompanyIdentity, FirstAdmin]:
 
 def default_fiscal_year(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+
+
+MAIL_SECURITY = {"starttls": "STARTTLS", "ssl": "SSL/TLS", "none": N_("none")}
+
+
+def parse_mail_settings(form: dict) -> dict:
+    """The SMTP settings form as company settings; an empty password keeps the stored one."""
+    out = _Collector()
+    port = (form.get("mail.port") or "587").strip()
+    if not (port.isascii() and port.isdigit() and len(port) <= 5 and 0 < int(port) < 65536):
+        out.problems.append(InvalidChoice(port, label=lazy_gettext(N_("Port")), field="mail.port"))
+    security = _choice(form, "mail.security", MAIL_SECURITY, N_("Security"), out, default="starttls")
+    if out.problems:
+        raise ValidationErrors(out.problems)
+    values = {"mail.host": (form.get("mail.host") or "").strip(), "mail.port": int(port),
+              "mail.security": security, "mail.username": (form.get("mail.username") or "").strip(),
+              "mail.sender": (form.get("mail.sender") or "").strip()}
+    if form.get("mail.password"):
+        values["mail.password"] = form["mail.password"]
+    return values

@@ -54,7 +54,6 @@ def setup():
 
 
 PROFILE_FIELDS = ("name", "street", "postcode", "city", "email", "phone", "language", "vat_filing")
-MAIL_SECURITY = ("starttls", "ssl", "none")  # the choices of the settings form
 
 
 @bp.route("/c/<slug>/settings", methods=["GET", "POST"])
@@ -66,19 +65,7 @@ def settings():
         form = request.form
         try:
             if form.get("section") == "mail":
-                port = (form.get("mail.port") or "587").strip()
-                if not (port.isascii() and port.isdigit() and len(port) <= 5 and 0 < int(port) < 65536):
-                    raise rules.InvalidChoice(port, label=gettext("Port"), field="mail.port")
-                security_mode = form.get("mail.security", "starttls")
-                if security_mode not in MAIL_SECURITY:
-                    raise rules.InvalidChoice(security_mode, label=gettext("Security"), field="mail.security")
-                values = {"mail.host": form.get("mail.host", "").strip(), "mail.port": int(port),
-                          "mail.security": security_mode,
-                          "mail.username": form.get("mail.username", "").strip(),
-                          "mail.sender": form.get("mail.sender", "").strip()}
-                if form.get("mail.password"):
-                    values["mail.password"] = form["mail.password"]
-                service.set_settings(values)
+                service.set_settings(rules.parse_mail_settings(form))
             else:
                 merged = {**{k: str(v) for k, v in profile.snapshot().items() if v is not None}, **form.to_dict()}
                 merged.update(fiscal_year_start=profile.first_fiscal_year_start.isoformat(),
@@ -93,7 +80,7 @@ def settings():
         else:
             return done(gettext("Settings saved."), "company.settings")
     return render_template("company/settings.html", profile=service.profile(), mail=service.get_settings("mail."),
-                           errors=errors, vat_filings=rules.VAT_FILINGS), status
+                           errors=errors, vat_filings=rules.VAT_FILINGS, mail_security=rules.MAIL_SECURITY), status
 
 
 AUDIT_LIST = listing.ListSpec(

@@ -94,6 +94,11 @@ class AttachmentTypeRefused(EquisisError):
         super().__init__(field=field, detected=detected, name=name)
 
 
+class LogoTypeRefused(EquisisError):
+    template = N_("A logo must be a PNG or JPEG image; “{name}” is {detected}.")
+    status = 415
+
+
 class AttachmentAlreadyRemoved(EquisisError):
     template = N_("Attachment “{name}” was already removed on {removed_at}.")
     status = 409

@@ -28,7 +28,8 @@ from equisis.company.rules import LEGAL_FORMS
 from equisis.core.i18n import N_, lazy_gettext, normalise_language
 from equisis.documents import rules
 from equisis.documents.errors import (AttachmentAlreadyRemoved, AttachmentNotFound, DocumentAltered,
-                                      DocumentMissing, DocumentNotFound, IOInsideTransaction, UnrecordedFile)
+                                      DocumentMissing, DocumentNotFound, IOInsideTransaction, LogoTypeRefused,
+                                      UnrecordedFile)
 from equisis.documents.models import ArchivedDocument, Attachment
 from equisis.store import audit
 from equisis.store.database import in_write_transaction, write
@@ -313,6 +314,21 @@ def add_attachment(place, object_type: str, object_id, content: bytes | BinaryIO
     except BaseException:
         root.joinpath(*relative.parts).unlink(missing_ok=True)
         raise
+    return row
+
+
+LOGO_TYPES = ("png", "jpeg")
+
+
+def set_company_logo(place, content: bytes | BinaryIO, original_name: str) -> Attachment:
+    """Keep an uploaded PNG or JPEG as the company's logo (an attachment of 'company'/'logo')
+    and point the profile's letterhead at it; the previous logo stays attached for the record."""
+    data = content if isinstance(content, (bytes, bytearray)) else content.read()
+    file_type = rules.detect_file_type(bytes(data), original_name)
+    if file_type.key not in LOGO_TYPES:
+        raise LogoTypeRefused(name=rules.display_name(original_name), detected=file_type.label, field="logo")
+    row = add_attachment(place, "company", "logo", bytes(data), original_name)
+    company_service.update_profile(logo_path=f"documents/{row.relative_path}")
     return row
 
 

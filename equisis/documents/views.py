@@ -80,6 +80,15 @@ def document_file(document_id: int):
 ATTACH_ROLES = ("accountant", "sales", "warehouse")
 
 
+@bp.get("/attachments/<object_type>/<object_id>")
+@roles(*ATTACH_ROLES)
+def attachments_panel(object_type: str, object_id: str):
+    """The attachments card of any record, loaded into that record's page (hx-get on load)."""
+    return render_template("documents/_attachments.html", attach_type=object_type, attach_id=object_id,
+                           attachments=service.attachments_of(object_type, object_id),
+                           back=request.headers.get("HX-Current-URL") or request.referrer or "")
+
+
 @bp.post("/attachments/<object_type>/<object_id>")
 @roles(*ATTACH_ROLES)
 def attachment_add(object_type: str, object_id: str):
@@ -112,3 +121,29 @@ def attachment_remove(attachment_id: int):
     service.remove_attachment(attachment_id)
     flash(gettext("Attachment removed."), "success")
     return redirect(safe_next("shell.dashboard"), code=303)
+
+
+@bp.post("/settings/logo")
+@roles("admin")
+def logo_upload():
+    upload = request.files.get("logo")
+    try:
+        if upload is None or not upload.filename:
+            raise AttachmentEmpty(field="logo")
+        service.set_company_logo(g.company, upload.stream, upload.filename)
+    except EquisisError as exc:
+        flash(exc.message(), "error")
+    else:
+        flash(gettext("Logo saved."), "success")
+    return redirect(url_for("company.settings"), code=303)
+
+
+@bp.get("/settings/logo")
+@roles("*")
+def company_logo():
+    from equisis.company import service as company_service
+
+    path = company_service.profile().logo_path
+    if not path:
+        return render_template("error.html", error=gettext("This page does not exist."), status=404), 404
+    return send_file(g.company.folder / path, max_age=300)

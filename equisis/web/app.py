@@ -28,6 +28,7 @@ from equisis.users.errors import InvalidToken
 from equisis.users.rules import Throttle, is_allowed
 from equisis.users.service import company_of_token, user_for_token
 from equisis.web import access as access_rules
+from equisis.web import logging as request_logging
 from equisis.web import security, templating
 
 log = logging.getLogger("equisis.web")
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     serve_static = app.view_functions["static"]
     app.view_functions["static"] = access_rules.public(lambda **values: serve_static(**values))
     _register_blueprints(app)
+    request_logging.init_app(app)  # first: a request refused below still gets its id and access line
     _register_lifecycle(app)
     _register_errors(app)
     return app

@@ -54,6 +54,17 @@ def menu():
     return [(endpoint, label) for endpoint, label, roles in NAVIGATION if is_allowed(user.role, roles)]
 
 
+def local_path(url: str | None) -> str:
+    """The path (and query) of a URL of this site, or '' for anything that would lead elsewhere."""
+    from urllib.parse import urlsplit
+
+    from equisis.web.forms import is_local_path
+
+    parts = urlsplit(url or "")
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return path if is_local_path(path) else ""
+
+
 def role_choices():
     return [(role, i18n.gettext(label)) for role, label in ROLE_LABELS.items()]
 
@@ -64,6 +75,6 @@ def init_app(app: Flask) -> None:
         new_form_key=security.new_form_key, languages=i18n.LANGUAGE_NAMES,
         current_language=i18n.current_language, role_labels=ROLE_LABELS, role_choices=role_choices, menu=menu,
     )
-    app.jinja_env.filters.update(money=money, date=date, datetime=datetime)
+    app.jinja_env.filters.update(money=money, date=date, datetime=datetime, local_path=local_path)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

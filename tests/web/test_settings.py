@@ -125,7 +125,7 @@ def test_password_change_is_audited_masked_on_both_sides(admin, slug, store):
                                          ("mail.security", "bogus")])
 def test_invalid_mail_settings_are_refused(admin, slug, store, field, value):
     response = _save(admin, slug, MAIL_FORM, **{field: value})
-    assert response.status_code == 400
+    assert response.status_code == 422  # all problems of the form at once, like every form
     assert f'id="{field}-error"' in text_of(response)
     with store.session():
         assert Setting.select().count() == 0
