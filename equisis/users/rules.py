@@ -91,7 +91,7 @@ class Throttle:
             times = self._recent(key, now)
             if len(times) < self.limit:
                 return 0.0
-            return float(times[-self.limit] + self.window_s - now)
+            return max(0.0, min(self.window_s, times[-self.limit] + self.window_s - now))
 
     def clear(self, key) -> None:
         with self._guard:
