@@ -107,12 +107,30 @@ def _password(confirm: bool, from_stdin: bool) -> str:
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="Waitress worker threads.")
 @click.option("--demo", is_flag=True, help="Create the demo company first if the instance has none.")
+@click.option("--log-format", type=click.Choice(["json", "text"]), default=None,
+              help="json: one JSON object a line (default when standard error is not a terminal, or with "
+                   "--log-file); text: short lines for a person.")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False))
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None,
+              help="Write the log to this file (reopened after logrotate moves it); warnings also go to "
+                   "standard error.")
+@click.option("--mdns/--no-mdns", "mdns", default=None,
+              help="Advertise this server on the LAN with mDNS (default: the MDNS_ENABLED setting, on; never "
+                   "when serving on 127.0.0.1).")
+@click.option("--mdns-interface", "mdns_interfaces", multiple=True, metavar="ADDR",
+              help="Advertise on this address or interface only (repeatable; default: every LAN address).")
 @click.pass_obj
-def serve(obj: Context, host, port, threads, demo):
+def serve(obj: Context, host, port, threads, demo, log_format, log_level, log_file, mdns, mdns_interfaces):
     """Serve the web application with Waitress."""
+    import logging
+
     from waitress import create_server
 
     from equisis import create_app
+    from equisis.web import logging as request_logging
+
+    request_logging.configure(log_format, log_level, log_file)
 
     if demo and not obj.instance.slugs():
         from equisis.demo import DEMO_PASSWORD, build_demo
@@ -127,12 +145,37 @@ def serve(obj: Context, host, port, threads, demo):
     click.echo(f"Equisis {__version__} serving {obj.instance_path} on http://{shown}:{server.effective_port}/ "
                f"(Ctrl+C stops)", err=False)
     sys.stdout.flush()
+    logging.getLogger("equisis.serve").info("Equisis %s serving %s on %s:%s with %s threads", __version__,
+                                            obj.instance_path, host, server.effective_port, threads)
+    # LAN discovery (equisis.lan): advertised while serving, withdrawn in the finally below.
+    from equisis.lan.cli import start_advertising
+    advertiser = start_advertising(app, host, server.effective_port, enabled=mdns, interfaces=mdns_interfaces)
+    # Nightly backups (equisis.backup): a scheduler thread while serving, stopped in the finally below.
+    from equisis.backup.cli import on_serve as start_nightly_backups
+    stop_nightly_backups = start_nightly_backups(app)
+    _stop_on_sigterm()
     try:
-        server.run()
+        server.run()  # returns on SIGTERM or Ctrl+C once in-flight requests are done (waitress waits 5 s)
     except KeyboardInterrupt:
         pass
     finally:
+        if advertiser is not None:
+            advertiser.stop()
+        stop_nightly_backups()
         app.extensions["equisis.instance"].close()
+        logging.getLogger("equisis.serve").info("Equisis stopped")
+
+
+def _stop_on_sigterm() -> None:
+    """``systemctl stop`` sends SIGTERM: stop like Ctrl+C (finish requests, withdraw mDNS, close the files)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        def stop(_signum, _frame):
+            raise SystemExit(0)
+
+        signal.signal(signal.SIGTERM, stop)
 
 
 # ---------------------------------------------------------------- company
@@ -319,7 +362,11 @@ def doctor(obj: Context, slug):
 # ---------------------------------------------------------------- module commands
 
 #: Modules whose ``COMMANDS`` (a list of click commands or groups) join ``equisis``; one line per module.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "equisis.lan.cli",
+    "equisis.backup.cli",
+    "equisis.ledger.cli",
+]
 
 
 def _add_module_commands() -> None:

@@ -12,7 +12,9 @@ from equisis.schema import all_migrations
 from equisis.store import doctor as store_doctor
 
 
-MODULE_CHECKS: list[str] = []
+MODULE_CHECKS: list[str] = [
+    "equisis.ledger.doctor",
+]
 
 
 def checks(store) -> list[tuple[str, Callable[[], list]]]:

@@ -20,7 +20,9 @@ _first_run = threading.Lock()
 
 
 #: "module:function" called with the CompanyIdentity, the new company routed, in layer order; one line each.
-MODULE_HOOKS: list[str] = []
+MODULE_HOOKS: list[str] = [
+    "equisis.ledger.service:setup_books",
+]
 
 
 def module_hooks() -> list[Callable[[CompanyIdentity], None]]:

@@ -8,6 +8,9 @@ MIGRATION_MODULES = [
     "equisis.users.migrations",
     "equisis.company.migrations",
     "equisis.documents.migrations",
+    "equisis.parties.migrations",
+    "equisis.ledger.migrations",
+    "equisis.lan.migrations",
 ]
 
 

@@ -17,8 +17,8 @@ import apsw
 
 from equisis.store import backup, fsinfo
 from equisis.store.database import CompanyDatabase, use_database, write
-from equisis.store.errors import (CompanyExists, CompanyNotFound, DatabaseCorrupt, DatabaseFromNewerVersion,
-                                  InvalidSlug, NetworkFolderRefused)
+from equisis.store.errors import (CompanyExists, CompanyNotFound, CompanyUnavailable, DatabaseCorrupt,
+                                  DatabaseFromNewerVersion, InvalidSlug, NetworkFolderRefused)
 from equisis.store.lock import FolderLock
 from equisis.store.migrate import (AppliedMigration, PackageMigrations, describe, pending_migrations,
                                    unknown_migrations)
@@ -173,6 +173,7 @@ class Instance:
         self.read_only = read_only
         self.companies_dir = self.root / "companies"
         self._stores: dict[str, CompanyStore] = {}
+        self._released: set[str] = set()
         self._guard = threading.Lock()
 
     def slugs(self) -> list[str]:
@@ -197,11 +198,39 @@ class Instance:
     def get(self, slug: str) -> CompanyStore:
         check_slug(slug)
         with self._guard:
+            if slug in self._released:
+                raise CompanyUnavailable(slug=slug)
             store = self._stores.get(slug)
             if store is None:
                 store = CompanyStore.open(self.companies_dir / slug, self.schema, read_only=self.read_only)
                 self._stores[slug] = store
             return store
+
+    def open_stores(self) -> list[tuple[str, CompanyStore]]:
+        """The companies this process has opened so far (opens none), as (slug, store)."""
+        with self._guard:
+            return sorted(self._stores.items())
+
+    @contextlib.contextmanager
+    def released(self, slug: str):
+        """Close one company (database and folder lock) and keep it closed for the block, so its folder can
+        be replaced (a restore); get() raises CompanyUnavailable meanwhile and reopens it afterwards.
+
+        Requests already running keep the connections they hold to the old files.
+        """
+        check_slug(slug)
+        with self._guard:
+            if slug in self._released:
+                raise CompanyUnavailable(slug=slug)
+            self._released.add(slug)
+            store = self._stores.pop(slug, None)
+        try:
+            if store is not None:
+                store.close()
+            yield
+        finally:
+            with self._guard:
+                self._released.discard(slug)
 
     def close(self) -> None:
         with self._guard:

@@ -23,6 +23,11 @@ class CompanyLocked(EquisisError):
     status = 423
 
 
+class CompanyUnavailable(EquisisError):
+    template = N_("The company “{slug}” is being restored from a backup; try again in a minute.")
+    status = 503
+
+
 class NetworkFolderRefused(EquisisError):
     template = N_("The company folder {path} lies on a network share ({fstype}). SQLite cannot lock files safely "
                   "there: open it read-only, or copy it to a local disk.")

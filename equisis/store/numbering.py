@@ -19,16 +19,23 @@ def format_number(journal: str, fiscal_year: str, number: int) -> str:
 
 def take_next_number(journal: str, fiscal_year: str) -> int:
     """Take the next number of ``journal`` in ``fiscal_year``; must run inside ``write()``."""
+    return take_next_numbers(journal, fiscal_year, 1).start
+
+
+def take_next_numbers(journal: str, fiscal_year: str, count: int) -> range:
+    """Take ``count`` consecutive numbers at once (a batch of postings); must run inside ``write()``."""
     if not in_write_transaction():
         raise NotInTransaction("take_next_number() outside a write() transaction")
+    if count < 1:
+        raise ValueError("take at least one number")
     row = NumberSequence.get_or_none(journal=journal, fiscal_year=fiscal_year)
     if row is None:
-        NumberSequence.create(journal=journal, fiscal_year=fiscal_year, next_number=2)
-        return 1
-    (NumberSequence.update(next_number=NumberSequence.next_number + 1)
+        NumberSequence.create(journal=journal, fiscal_year=fiscal_year, next_number=1 + count)
+        return range(1, 1 + count)
+    (NumberSequence.update(next_number=NumberSequence.next_number + count)
      .where((NumberSequence.journal == journal) & (NumberSequence.fiscal_year == fiscal_year))
      .execute())
-    return row.next_number
+    return range(row.next_number, row.next_number + count)
 
 
 def peek_next_number(journal: str, fiscal_year: str) -> int:

@@ -3,6 +3,9 @@
 ``@roles("accountant", "sales")`` admits signed-in users with one of those roles
 (admin always); ``@roles("*")`` any signed-in user; ``@public`` anyone (login,
 health check, setup wizard). ``@api(...)`` is the same for bearer-token routes.
+``@public_json`` admits anyone to a JSON endpoint that devices call without a
+session (a terminal pairing itself): no CSRF token, but a JSON body is required,
+which a page of another site cannot send without the browser's CORS preflight.
 A view without a declaration is refused (deny by default), and a test walks the
 URL map to prove every endpoint has one.
 """
@@ -17,6 +20,7 @@ from equisis.users.rules import ROLES
 class Access:
     kind: str                 # 'public' | 'session' | 'api'
     roles: tuple[str, ...] = ()
+    csrf: bool = True         # False: public JSON called without a session (public_json)
 
 
 PUBLIC = Access("public")
@@ -31,6 +35,10 @@ def _mark(access: Access):
 
 def public(view):
     return _mark(PUBLIC)(view)
+
+
+def public_json(view):
+    return _mark(Access("public", csrf=False))(view)
 
 
 def roles(*names: str):

@@ -94,6 +94,8 @@ BLUEPRINTS = [
     "equisis.users.views:bp",
     "equisis.company.views:bp",
     "equisis.documents.views:bp",
+    "equisis.lan.views:bp",
+    "equisis.backup.views:bp",
     "equisis.web.api:bp",
 ]
 
@@ -161,7 +163,10 @@ def _register_lifecycle(app: Flask) -> None:
             if not is_allowed(g.user.role, access.roles):
                 raise Forbidden()
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and access.kind != "api":
-            security.check_csrf(request.form.get("_csrf") or request.headers.get("X-CSRF-Token"))
+            if access.csrf:
+                security.check_csrf(request.form.get("_csrf") or request.headers.get("X-CSRF-Token"))
+            elif not request.is_json:  # public_json: only a JSON body, which needs a CORS preflight cross-site
+                raise security.CsrfFailed()
         return None
 
     @app.teardown_request

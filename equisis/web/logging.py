@@ -53,8 +53,8 @@ def init_app(app: Flask) -> None:
         if "request_id" in g:
             response.headers["X-Request-Id"] = g.request_id
             duration_ms = round((time.perf_counter() - g.log_started) * 1000, 1)
-            access_log.info("%s %s %s %.1f ms", request.method, request.path, response.status_code, duration_ms,
-                            extra={"status": response.status_code, "duration_ms": duration_ms})
+            access_log.info("%s %s %s %.1f ms", request.method, request.path, response.status_code,
+                            duration_ms, extra={"status": response.status_code, "duration_ms": duration_ms})
         return response
 
 
@@ -139,7 +139,8 @@ def default_format(stream=None) -> str:
         return "json"
 
 
-def configure(fmt: str | None = None, level: str = "INFO", log_file: str | None = None, stream=None) -> logging.Handler:
+def configure(fmt: str | None = None, level: str = "INFO", log_file: str | None = None,
+              stream=None) -> logging.Handler:
     """Send every logger's records, with request context, to ``log_file`` or standard error.
 
     A log file is reopened when logrotate moves it away (WatchedFileHandler); warnings and errors

@@ -17,6 +17,8 @@ NAVIGATION = [
     ("documents.archive", i18n.N_("Documents"), ("accountant",)),
     ("company.audit_log", i18n.N_("Audit log"), ("accountant",)),
     ("users.user_list", i18n.N_("Users"), ("admin",)),
+    ("lan.terminals", i18n.N_("Terminals"), ("admin",)),
+    ("backup.backups", i18n.N_("Backups"), ("admin",)),
     ("company.settings", i18n.N_("Settings"), ("admin",)),
 ]
 

@@ -33,8 +33,8 @@ def test_create_company_makes_profile_admin_and_audit_events(instance):
             ("sophie", "admin", "Sophie Lambert", "fr")
         assert users.authenticate("sophie", ADMIN_PASSWORD).id == admin.id
         logged = [(e.action, e.object_type, e.object_id, e.actor) for e in events()]
-        assert logged == [("create", "company", slug, "setup:sophie"),
-                          ("create", "user", str(admin.id), "setup:sophie")]
+        assert logged[:2] == [("create", "company", slug, "setup:sophie"),
+                              ("create", "user", str(admin.id), "setup:sophie")]  # then each module's setup
         assert json.loads(events("company")[0].after_json)["enterprise_number"] == "0403170701"
         assert audit.verify_chain() == []
 

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import openpyxl
 import pytest
+from peewee import fn
 
 from equisis.store import audit
 from equisis.store.database import write
@@ -160,7 +161,11 @@ def test_search(admin, slug, events, store):
     assert f"of {len(robot)}" in text_of(response)
     # LIKE wildcards typed by the user are plain characters.
     assert ids_of(audit_page(admin, slug, "q=%25")) == []
-    assert ids_of(audit_page(admin, slug, "q=_")) == []
+    # only the events with a literal "_" match (the ledger's 'fiscal_year' events have one)
+    has_underscore = [fn.INSTR(column, "_") > 0
+                      for column in (AuditEvent.actor, AuditEvent.object_type, AuditEvent.object_id)]
+    underscored = all_ids(store, has_underscore[0] | has_underscore[1] | has_underscore[2])
+    assert sorted(ids_of(audit_page(admin, slug, "q=_&sort=id&dir=asc"))) == underscored[:PAGE]
     # Several words must all match.
     assert ids_of(audit_page(admin, slug, "q=robot+user&sort=id&dir=asc")) == robot  # object_type 'user'
     assert ids_of(audit_page(admin, slug, "q=robot+company")) == []
