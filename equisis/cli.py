@@ -19,6 +19,21 @@ from equisis.core.errors import EquisisError
 from equisis.version import __version__
 
 
+class LazyGroup(click.Group):
+    """The ``equisis`` group: the spine's commands are defined here, modules' commands load on use."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in COMMAND_MODULES:
+            import importlib
+
+            for command in importlib.import_module(COMMAND_MODULES[name]).COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, name)
+
+
 class Context:
     def __init__(self, instance_path: Path):
         self.instance_path = instance_path
@@ -75,7 +90,7 @@ def _fail(exc: EquisisError):
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--instance", "instance_path", type=click.Path(file_okay=False, path_type=Path),
               envvar="EQUISIS_INSTANCE", default=None,
               help="Instance folder holding companies/ (default: EQUISIS_INSTANCE, else the project's instance/).")
@@ -361,23 +376,20 @@ def doctor(obj: Context, slug):
 
 # ---------------------------------------------------------------- module commands
 
-#: Modules whose ``COMMANDS`` (a list of click commands or groups) join ``equisis``; one line per module.
-COMMAND_MODULES: list[str] = [
-    "equisis.lan.cli",
-    "equisis.backup.cli",
-    "equisis.ledger.cli",
-]
+#: Commands that modules add to ``equisis``: name -> the module whose ``COMMANDS`` list holds it.
+#: A module is imported only when one of its commands runs (or for ``--help``), so
+#: ``equisis report …`` does not pay for the LAN, backup or PDF code it does not use.
+COMMAND_MODULES: dict[str, str] = {
+    "discover": "equisis.lan.cli",
+    "terminal": "equisis.lan.cli",
+    "backup": "equisis.backup.cli",
+    "restore": "equisis.backup.cli",
+    "usb-backup": "equisis.backup.cli",
+    "open": "equisis.backup.cli",
+    "entries": "equisis.ledger.cli",
+    "report": "equisis.reports.cli",
+}
 
-
-def _add_module_commands() -> None:
-    import importlib
-
-    for module in COMMAND_MODULES:
-        for command in importlib.import_module(module).COMMANDS:
-            main.add_command(command)
-
-
-_add_module_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -365,3 +365,14 @@ def test_messages_follow_lang(instance_path, shop, monkeypatch, lang, expected):
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: [{expected}] ")
     assert i18n.current_language() == before  # the command's language does not outlive it
+
+
+def test_module_commands_are_registered_under_their_own_names():
+    """COMMAND_MODULES maps each name to the module that defines it, and lists every module command."""
+    import importlib
+
+    from equisis.cli import COMMAND_MODULES
+
+    for module in set(COMMAND_MODULES.values()):
+        names = {command.name for command in importlib.import_module(module).COMMANDS}
+        assert names == {n for n, m in COMMAND_MODULES.items() if m == module}, module

@@ -207,6 +207,44 @@ class AlreadyReversed(EquisisError):
     status = 409
 
 
+class YearEndEntry(EquisisError):
+    template = N_("Entry {entry} belongs to the year-end closing: reopen the fiscal year instead of reversing it.")
+    status = 409
+
+
+class ReasonRequired(EquisisError):
+    template = N_("Give the reason: the audit log keeps it.")
+
+
+# --------------------------------------------------------------------------- the entry form
+
+class EntryDateRequired(EquisisError):
+    template = N_("The entry needs a date.")
+
+
+class LineInputError(EquisisError):
+    """A cell of the entry form that cannot be read, placed on its line: "Line 3: “1O,00” is not an amount…".
+
+    ``problem`` is the parser's error (InvalidAmount, InvalidDate…); its text
+    becomes the detail, so the message reads like the posting checks' ones.
+    """
+
+    template = LineError.template
+
+    def __init__(self, line: int, column: str, problem: EquisisError):
+        self.line, self.column, self.problem = line, column, problem
+        super().__init__(field=f"lines-{line}-{column}", line=line,
+                         detail=Lazy(problem.template, strip_period=True, **problem.params))
+
+
+class PartnerNotFound(EquisisError):
+    template = N_("no customer or supplier matches “{value}”; pick one from the list")
+
+
+class PartnerAmbiguous(EquisisError):
+    template = N_("several customers or suppliers match “{value}”; pick one from the list")
+
+
 # --------------------------------------------------------------------------- chart and journals
 
 class InvalidAccountCode(EquisisError):
@@ -380,6 +418,10 @@ class ImportEntryMismatch(EquisisError):
 
 class ImportTooManyDecimals(EquisisError):
     template = N_("“{value}” has more than two decimals")
+
+
+class ImportFileRequired(EquisisError):
+    template = N_("Choose a CSV or Excel file to import.")
 
 
 class ImportValueRequired(EquisisError):

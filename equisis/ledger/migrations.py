@@ -72,7 +72,19 @@ def _ledger_tables():
     guards.install(REPORT_INDEXES)
 
 
+# Open items at a past date give back what was matched after it: these matches, by effective date.
+MATCHES_BY_DATE = [
+    'CREATE INDEX IF NOT EXISTS "reconciliation_active_by_date" ON "reconciliation" ("date") '
+    'WHERE "undone_at" IS NULL',
+]
+
+
+def _matches_by_date():
+    guards.install(MATCHES_BY_DATE)
+
+
 MIGRATIONS = PackageMigrations("ledger", (
     Migration(1, "chart, journals, fiscal years, entries, balances, open items, reconciliations",
               _ledger_tables),
+    Migration(2, "index of active matches by effective date (open items at a past date)", _matches_by_date),
 ))

@@ -32,7 +32,7 @@ from equisis.core.errors import EquisisError, ValidationErrors
 from equisis.core.i18n import N_, gettext
 from equisis.ledger import reconciliation, rules
 from equisis.ledger.bulk import insert_rows
-from equisis.ledger.errors import AlreadyReversed, EntryNotFound, ReversalOfReversal
+from equisis.ledger.errors import AlreadyReversed, EntryNotFound, ReversalOfReversal, YearEndEntry
 from equisis.ledger.models import (Account, AccountBalance, Entry, EntryLine, FiscalYear, GridBalance,
                                    Journal, OpenItem, PartnerBalance, Period)
 from equisis.parties import service as parties
@@ -263,10 +263,11 @@ def _add_to_summaries(by_account, by_partner, by_grid) -> None:
 def reverse_entry(entry_id: int, date: dt.date, reason: str, *, role: str, key: str | None = None) -> Entry:
     """Cancel a posted entry by its mirror image on ``date``, in the same journal.
 
-    Refused for a reversal (post a new entry instead) and for an entry reversed
-    already. The reversal's lines on open items are matched with the original's
-    at once, so a reversed invoice leaves no open item (an instalment already
-    paid stays matched with its payment; the reversal keeps that part open).
+    Refused for a reversal (post a new entry instead), for an entry reversed
+    already and for the year-end's own entries (reopen the year). The
+    reversal's lines on open items are matched with the original's at once, so
+    a reversed invoice leaves no open item (an instalment already paid stays
+    matched with its payment; the reversal keeps that part open).
     """
     check_role(role)
 
@@ -274,6 +275,8 @@ def reverse_entry(entry_id: int, date: dt.date, reason: str, *, role: str, key: 
         original = find_entry(entry_id)
         if original.kind == "reversal":
             raise ReversalOfReversal(entry=original.reference)
+        if original.kind in ("closing", "carry_forward"):
+            raise YearEndEntry(entry=original.reference)  # reopen_fiscal_year undoes those
         earlier = Entry.get_or_none(Entry.reversal_of == original.id)
         if earlier is not None:
             raise AlreadyReversed(entry=original.reference, reversal=earlier.reference)

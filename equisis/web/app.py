@@ -96,6 +96,8 @@ BLUEPRINTS = [
     "equisis.documents.views:bp",
     "equisis.lan.views:bp",
     "equisis.backup.views:bp",
+    "equisis.ledger.views:bp",
+    "equisis.reports.views:bp",
     "equisis.web.api:bp",
 ]
 

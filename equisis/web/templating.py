@@ -14,6 +14,8 @@ from equisis.web import security
 #: The back-office menu: (endpoint, label, roles). Modules add their entries here.
 NAVIGATION = [
     ("shell.dashboard", i18n.N_("Dashboard"), ("*",)),
+    ("ledger.home", i18n.N_("Accounting"), ("accountant",)),
+    ("reports.index", i18n.N_("Reports"), ("accountant",)),
     ("documents.archive", i18n.N_("Documents"), ("accountant",)),
     ("company.audit_log", i18n.N_("Audit log"), ("accountant",)),
     ("users.user_list", i18n.N_("Users"), ("admin",)),

@@ -56,6 +56,31 @@ def test_a_partial_payment_leaves_the_rest_open_and_the_past_is_rebuilt(company,
     assert ledger.open_items_at(D(2026, 3, 1)) == []
 
 
+
+def test_items_settled_since_a_date_are_open_at_that_date(company, invoice, payment):
+    """Open items at a past date come from today's residuals plus the matches effective after it."""
+    paid_in_full = invoice("F1", day="2026-03-10")
+    in_two_parts = invoice("F2", "50,00", day="2026-03-12")
+    full = payment("121,00", "2026-04-15", ref="F1")
+    part_one, part_two = payment("30,00", "2026-03-25", ref="F2"), payment("30,50", "2026-05-02", ref="F2")
+    ledger.reconcile([line_on(paid_in_full, "400"), line_on(full, "400")])
+    ledger.reconcile([line_on(in_two_parts, "400"), line_on(part_one, "400")])
+    ledger.reconcile([line_on(in_two_parts, "400"), line_on(part_two, "400")])
+    disputed, wrong_payment = invoice("F3", day="2026-03-01"), payment("121,00", "2026-03-05")
+    undone = ledger.reconcile([line_on(disputed, "400"), line_on(wrong_payment, "400")])
+    ledger.unreconcile(undone.group_id)     # undone: F3 and its payment are open at every date
+    assert residuals() == {"VEN/2026/00003": 12100, "BNK1/2026/00004": -12100}
+
+    def at(day):
+        return {i.reference: i.residual_cents for i in ledger.open_items_at(day, kinds=("receivable",))}
+    assert at(D(2026, 3, 31)) == {"VEN/2026/00003": 12100, "BNK1/2026/00004": -12100,
+                                  "VEN/2026/00001": 12100, "VEN/2026/00002": 3050}
+    assert at(D(2026, 4, 30)) == {"VEN/2026/00003": 12100, "BNK1/2026/00004": -12100, "VEN/2026/00002": 3050}
+    assert at(D(2026, 5, 31)) == residuals()
+    customer = ledger.entry_lines(paid_in_full.id)[0].partner_id
+    assert {i.reference for i in ledger.open_items_at(D(2026, 3, 31), partner_id=customer, account="400")} \
+        == set(at(D(2026, 3, 31)))
+
 def test_undoing_a_match_reopens_the_lines_under_audit(company, invoice, payment):
     sale, paid = invoice("F1"), payment("121,00")
     result = ledger.reconcile([line_on(sale, "400"), line_on(paid, "400")])
