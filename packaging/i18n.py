@@ -61,8 +61,15 @@ def update(template: Catalog) -> dict:
         catalog.obsolete.clear()
         with po_path.open("wb") as handle:
             write_po(handle, catalog, width=100, sort_output=False, include_previous=False, omit_header=False)
-        counts[lang] = sum(1 for m in catalog if m.id and not m.string)
+        counts[lang] = sum(1 for m in catalog if m.id and not _complete(m.string))
     return counts
+
+
+def _complete(translation) -> bool:
+    """A translation with text in every form (a plural message has one string per plural form)."""
+    if isinstance(translation, (tuple, list)):
+        return bool(translation) and all(translation)
+    return bool(translation)
 
 
 def missing() -> dict:
@@ -75,7 +82,7 @@ def missing() -> dict:
         if po_path.exists():
             with po_path.open("rb") as handle:
                 translated = {m.id: m.string for m in read_po(handle, locale=lang) if m.id}
-        result[lang] = [m.id for m in template if m.id and not translated.get(m.id)]
+        result[lang] = [m.id for m in template if m.id and not _complete(translated.get(m.id))]
     return result
 
 

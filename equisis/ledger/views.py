@@ -313,8 +313,9 @@ def _upload_name(filename: str) -> str:
 def import_template():
     """A CSV with the columns the import reads and one balanced example entry."""
     day = _show_date(dt.date.today())
+    example = gettext("Example")
     rows = [";".join(imports.COLUMNS),
-            f"1;OD;{day};{gettext('Example')};6100;100,00;;;;;;",
+            f"1;OD;{day};{example};6100;100,00;;;;;;",
             f"1;OD;{day};;550;;100,00;;;;;"]
     return Response("\ufeff" + "\r\n".join(rows) + "\r\n", mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=entries-template.csv"})
