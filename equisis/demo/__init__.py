@@ -1,7 +1,8 @@
 """The demo company: Sophie's home-decoration shop in Namur (see shared STORIES.md), with her staff.
 
-Later modules add to it: customers and suppliers with valid Belgian VAT
-numbers, items with EAN barcodes, a year of sales, purchases and till tickets.
+``books.py`` gives it customers and suppliers with valid VAT numbers and its
+fiscal year's accounting up to ``today``. Later modules add to it: items with
+EAN barcodes, invoices and till tickets as documents, stock.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import datetime as dt
 
 from equisis import onboarding
 from equisis.company import rules
+from equisis.demo import books
 from equisis.store import audit
 from equisis.users import service as users
 
@@ -41,4 +43,5 @@ def build_demo(instance, slug: str = "demo", today: dt.date | None = None) -> st
         for username, name, role, language, pin in STAFF:
             users.add_user(username, DEMO_PASSWORD, role, display_name=name, language=language, pin=pin)
         users.set_pin("sophie", "0000")
+        books.build_books(today)
     return created
