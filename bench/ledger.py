@@ -26,7 +26,11 @@ figures (it asserts nothing):
 The generated company (and journal files) is cached in ``bench/out/`` keyed by
 size, so a second run skips the generation (``--regenerate`` forces it).
 
-    .venv/bin/python bench/ledger.py [--lines 1000000] [--no-external] [--regenerate]
+    .venv/bin/python bench/ledger.py [--lines 1000000] [--no-external] [--regenerate] [--only reports]
+
+``--only reports`` runs the reports table alone (warm and cold), skipping the posting rate on a
+copy and the side-by-side with the other tools (``--only posting`` / ``--only external`` likewise);
+``--no-cold`` leaves out the new-process figures.
 
 External tools: ``apt-get install ledger hledger``; beancount in its own venv
 (``python3 -m venv /tmp/bcvenv && /tmp/bcvenv/bin/pip install beancount beanquery``),
@@ -53,6 +57,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from equisis.demo.books import (BANK, BATCH, CAPITAL, CARS, CARS_DEPR, CASH, CUSTOMER,  # noqa: E402
+                                DEPRECIATION, EQUIPMENT, EQUIPMENT_DEPR, GOODS, PURCHASE_GOODS, ROLE,
+                                VAT_DUE, Planner, Poster, draft_of, vat)
 from equisis.ledger import service as ledger  # noqa: E402
 from equisis.ledger.models import Account, Entry, EntryLine  # noqa: E402
 from equisis.parties import service as parties  # noqa: E402
@@ -62,149 +69,32 @@ from equisis.store import Instance, write  # noqa: E402
 from equisis.store.audit import acting_as  # noqa: E402
 from tests.factories import make_company  # noqa: E402
 
+SECTIONS = ("posting", "reports", "external")
 GENERATOR_VERSION = 1  # bump when the generated books change: the cache is keyed by it
 OUT = ROOT / "bench" / "out"
 FIRST_DAY, LAST_DAY = dt.date(2026, 1, 1), dt.date(2028, 12, 31)
 YEARS = (2026, 2027, 2028)
-ROLE = "accountant"
-BATCH = 1000
 CUSTOMERS, SUPPLIERS, EMPLOYEES = 300, 60, 8
 # per year at 1,000,000 lines; the cash sales fill what is left of the line budget
 INVOICES_PER_YEAR, PURCHASES_PER_YEAR = 22_000, 9_000
 CLOSING_LINES_GUESS = 1_200  # closing + opening entries of three year-ends (partner lines carried forward)
-
-CUSTOMER, SUPPLIER, BANK, CASH, CAPITAL = "400", "440", "550001", "570001", "100"
-GOODS, SERVICES, VAT_DUE, VAT_DEDUCTIBLE, VAT_ACCOUNT = "7000", "7001", "451", "411", "4512"
-PURCHASE_GOODS = "604"
 PURCHASE_SERVICES = ("6100", "6120", "6125", "61320", "6162", "612901", "611", "61652")
-SALARIES, EMPLOYER_NSSO, NSSO, WITHHOLDING, NET_PAY = "6202", "621", "454", "453", "455"
-DEPRECIATION, BANK_FEES = "6302", "657200"
-EQUIPMENT, EQUIPMENT_DEPR, CARS, CARS_DEPR = "240000", "240009", "241000", "241009"
 
 
 # =========================================================================== planning the books
 #
-# An event is (date, seq, journal, description, lines, register, match): lines are tuples
-# (account, debit, credit, partner, document_ref, due_date, grids); the reconcilable line comes first.
-# ``register`` names that first line for later matches; ``match`` lists the names it is matched with.
+# The Planner (sales and receipts, purchases and payments, payroll, bank fees, weekly cash deposits,
+# quarterly VAT returns) and the Poster are the demo company's (equisis/demo/books.py, which documents
+# the events); the bench adds its own fixed costs, random purchases and cash sales filling the budget.
 
-def vat(base: int, rate: int) -> int:
-    return (base * rate + 50) // 100
-
-
-def business_days(weekdays: int):
-    day = FIRST_DAY
-    while day <= LAST_DAY:
-        if day.weekday() < weekdays:
-            yield day
-        day += dt.timedelta(days=1)
-
-
-def month_ends():
-    for year in YEARS:
-        for month in range(1, 13):
-            following = dt.date(year + month // 12, month % 12 + 1, 1)
-            yield following - dt.timedelta(days=1)
-
-
-class Planner:
+class BenchPlanner(Planner):
     def __init__(self, scale: float, customers: list[int], suppliers: list[int], seed: int = 2026):
-        self.rnd = random.Random(seed)
+        super().__init__(FIRST_DAY, LAST_DAY, customers=customers, suppliers=suppliers, seed=seed)
         self.scale = scale
-        self.customers, self.suppliers = customers, suppliers
-        self.events: list[tuple] = []
-        self.seq = 0
-        self.keys = 0
 
-    def add(self, day, journal, description, lines, register=None, match=()):
-        if day > LAST_DAY:
-            return False
-        self.seq += 1
-        self.events.append((day, self.seq, journal, description, tuple(lines), register, tuple(match)))
-        return True
-
-    def key(self) -> int:
-        self.keys += 1
-        return self.keys
-
-    def lines(self) -> int:
-        return sum(len(e[4]) for e in self.events)
-
-    # ---------------------------------------------------------------- sales and receipts
-    def sales(self) -> None:
-        rnd = self.rnd
-        weights = [1 / (i + 1) ** 0.8 for i in range(len(self.customers))]
-        terms = {c: rnd.choice((30, 30, 30, 60, 15)) for c in self.customers}
-        days = list(business_days(5))
-        count = round(INVOICES_PER_YEAR * len(YEARS) * self.scale)
-        grouped: dict[int, list] = collections.defaultdict(list)
-        for n, day in enumerate(sorted(rnd.choice(days) for _ in range(count)), start=1):
-            customer = rnd.choices(self.customers, weights)[0]
-            ref = f"F{day.year}-{n:06d}"
-            due = day + dt.timedelta(days=terms[customer])
-            shape = rnd.random()
-            bases = [(GOODS, rnd.randint(2_000, 150_000), 21)]
-            if 0.55 <= shape < 0.75 or shape >= 0.9:
-                bases.append((SERVICES, rnd.randint(5_000, 80_000), 21))
-            if shape >= 0.75:
-                bases.append((GOODS, rnd.randint(1_000, 40_000), 6))
-            by_rate = collections.Counter()
-            for _account, base, rate in bases:
-                by_rate[rate] += base
-            taxes = {rate: vat(base, rate) for rate, base in by_rate.items()}
-            total = sum(b for _a, b, _r in bases) + sum(taxes.values())
-            key = self.key()
-            lines = [(CUSTOMER, total, 0, customer, ref, due, ())]
-            lines += [(account, 0, base, None, None, None, ("03",) if rate == 21 else ("01",))
-                      for account, base, rate in bases]
-            lines += [(VAT_DUE, 0, tax, None, None, None, ("54",)) for _rate, tax in sorted(taxes.items())]
-            self.add(day, "VEN", f"Invoice {ref}", lines, register=key)
-            fate = rnd.random()
-            if fate < 0.015 and len(bases) == 1:  # cancelled by a credit note
-                when = day + dt.timedelta(days=rnd.randint(1, 20))
-                base = bases[0][1]
-                self.add(when, "VNC", f"Credit note on {ref}", [
-                    (CUSTOMER, 0, total, customer, f"C{ref}", when, ()),
-                    (GOODS, base, 0, None, None, None, ("49",)),
-                    (VAT_DUE, taxes[21], 0, None, None, None, ("64",))], match=[key])
-            elif fate < 0.045:  # disputed or bad debtor: stays open
-                pass
-            elif fate < 0.125:  # two instalments
-                first = total * rnd.randint(30, 70) // 100
-                when = day + dt.timedelta(days=rnd.randint(10, 30))
-                self.receipt(when, customer, first, ref, [key])
-                self.receipt(when + dt.timedelta(days=rnd.randint(25, 50)), customer, total - first, ref, [key])
-            elif fate < 0.245:  # paid together with two other invoices of the customer
-                grouped[customer].append((day, total, ref, key))
-                if len(grouped[customer]) == 3:
-                    group = grouped.pop(customer)
-                    when = max(g[0] for g in group) + dt.timedelta(days=rnd.randint(5, 30))
-                    self.receipt(when, customer, sum(g[1] for g in group), "+".join(g[2] for g in group),
-                                 [g[3] for g in group])
-            else:
-                self.receipt(day + dt.timedelta(days=self.delay()), customer, total, ref, [key])
-        for customer, group in grouped.items():
-            for day, total, ref, key in group:
-                self.receipt(day + dt.timedelta(days=self.delay()), customer, total, ref, [key])
-
-    def delay(self) -> int:
-        r = self.rnd.random()
-        if r < 0.6:
-            return self.rnd.randint(5, 30)
-        if r < 0.85:
-            return self.rnd.randint(31, 60)
-        if r < 0.95:
-            return self.rnd.randint(61, 100)
-        return self.rnd.randint(101, 200)
-
-    def receipt(self, day, customer, amount, ref, keys):
-        self.add(day, "BNK1", f"Payment {ref}"[:250], [(CUSTOMER, 0, amount, customer, ref[:80], day, ()),
-                                                       (BANK, amount, 0, None, None, None, ())], match=keys)
-
-    # ---------------------------------------------------------------- purchases and payments
     def purchases(self) -> None:
         rnd = self.rnd
-        days = list(business_days(5))
+        days = list(self.business_days(5))
         count = round(PURCHASES_PER_YEAR * len(YEARS) * self.scale)
         for n, day in enumerate(sorted(rnd.choice(days) for _ in range(count)), start=1):
             supplier = rnd.choice(self.suppliers)
@@ -217,26 +107,12 @@ class Planner:
                 bases = [(rnd.choice(PURCHASE_SERVICES), rnd.randint(1_000, 120_000), "82")]
             self.purchase(day, supplier, ref, bases, rnd.random() < 0.97)
 
-    def purchase(self, day, supplier, ref, bases, paid=True):
-        tax = sum(vat(base, 21) for _a, base, _g in bases)
-        total = sum(base for _a, base, _g in bases) + tax
-        key = self.key()
-        due = day + dt.timedelta(days=30)
-        lines = [(SUPPLIER, 0, total, supplier, ref, due, ())]
-        lines += [(account, base, 0, None, None, None, (grid,)) for account, base, grid in bases]
-        lines.append((VAT_DEDUCTIBLE, tax, 0, None, None, None, ("59",)))
-        self.add(day, "ACH", f"Purchase {ref}", lines, register=key)
-        if paid:
-            when = day + dt.timedelta(days=self.rnd.randint(15, 45))
-            self.add(when, "BNK1", f"Payment {ref}", [(SUPPLIER, total, 0, supplier, ref, when, ()),
-                                                      (BANK, 0, total, None, None, None, ())], match=[key])
-
-    # ---------------------------------------------------------------- the rest of a year
     def fixed(self) -> None:
         rnd = self.rnd
         self.add(FIRST_DAY, "BNK1", "Capital paid in", [(BANK, 5_000_000, 0, None, None, None, ()),
                                                          (CAPITAL, 0, 5_000_000, None, None, None, ())])
         gross = [rnd.randint(280_000, 450_000) for _ in range(EMPLOYEES)]
+        staff = [(f"employee {n}", amount) for n, amount in enumerate(gross, start=1)]
         monthly_depreciation = [0, 0]
         for year in YEARS:
             day = dt.date(year, 1, 15)
@@ -250,39 +126,17 @@ class Planner:
             for month in range(1, 13):
                 self.purchase(dt.date(year, month, 1), self.suppliers[1], f"RENT{year}{month:02d}",
                               [("6100", 250_000, "82")])
-        for end in month_ends():
+        for end in self.month_ends():
             self.add(end, "OD", f"Depreciation {end:%Y-%m}", [
                 (DEPRECIATION, sum(monthly_depreciation), 0, None, None, None, ()),
                 (EQUIPMENT_DEPR, 0, monthly_depreciation[0], None, None, None, ()),
                 (CARS_DEPR, 0, monthly_depreciation[1], None, None, None, ())])
-            self.add(end, "BNK1", f"Bank fees {end:%Y-%m}", [(BANK_FEES, 1_850, 0, None, None, None, ()),
-                                                              (BANK, 0, 1_850, None, None, None, ())])
-            nsso_total = withholding_total = 0
-            paid_on = end + dt.timedelta(days=2)
-            for n, amount in enumerate(gross, start=1):
-                employee_nsso = amount * 1307 // 10000
-                employer = amount * 25 // 100
-                withholding = (amount - employee_nsso) * 22 // 100
-                net = amount - employee_nsso - withholding
-                self.add(end, "OD", f"Salary {end:%Y-%m} employee {n}", [
-                    (SALARIES, amount, 0, None, None, None, ()),
-                    (EMPLOYER_NSSO, employer, 0, None, None, None, ()),
-                    (NSSO, 0, employee_nsso + employer, None, None, None, ()),
-                    (WITHHOLDING, 0, withholding, None, None, None, ()),
-                    (NET_PAY, 0, net, None, None, None, ())])
-                self.add(paid_on, "BNK1", f"Net salary {end:%Y-%m} employee {n}", [
-                    (NET_PAY, net, 0, None, None, None, ()), (BANK, 0, net, None, None, None, ())])
-                nsso_total += employee_nsso + employer
-                withholding_total += withholding
-            self.add(end + dt.timedelta(days=5), "BNK1", f"NSSO {end:%Y-%m}", [
-                (NSSO, nsso_total, 0, None, None, None, ()), (BANK, 0, nsso_total, None, None, None, ())])
-            self.add(end + dt.timedelta(days=15), "BNK1", f"Withholding tax {end:%Y-%m}", [
-                (WITHHOLDING, withholding_total, 0, None, None, None, ()),
-                (BANK, 0, withholding_total, None, None, None, ())])
+            self.bank_fees(end, 1_850)
+            self.payroll(end, staff)
 
     def cash_sales(self, budget: int) -> None:
         rnd = self.rnd
-        days = list(business_days(6))
+        days = list(self.business_days(6))
         sales = []
         while budget > 0:
             base = rnd.randint(300, 8_000)
@@ -298,94 +152,15 @@ class Planner:
         for day, lines in zip(sorted(rnd.choice(days) for _ in sales), sales):
             self.add(day, "CSH1", "Cash sales", lines)
 
-    def deposits_and_vat(self) -> None:
-        """Weekly cash deposits and quarterly VAT settlements, from the amounts planned so far."""
-        events = sorted(self.events)
-        cash = collections.Counter()
-        due = collections.Counter()
-        for day, _seq, _journal, _d, lines, _r, _m in events:
-            quarter = (day.year, (day.month - 1) // 3)
-            for account, debit, credit, *_rest in lines:
-                if account == CASH:
-                    cash[day - dt.timedelta(days=day.weekday())] += debit - credit
-                elif account == VAT_DUE:
-                    due[(quarter, VAT_DUE)] += credit - debit
-                elif account == VAT_DEDUCTIBLE:
-                    due[(quarter, VAT_DEDUCTIBLE)] += debit - credit
-        for monday, amount in sorted(cash.items()):
-            day = monday + dt.timedelta(days=7)
-            if amount > 0:
-                self.add(day, "BNK1", f"Cash deposit week of {monday}", [
-                    (BANK, amount, 0, None, None, None, ()), (CASH, 0, amount, None, None, None, ())])
-        for year in YEARS:
-            for q in range(4):
-                payable, deductible = due[((year, q), VAT_DUE)], due[((year, q), VAT_DEDUCTIBLE)]
-                day = dt.date(year + (q == 3), (3 * q + 3) % 12 + 1, 20)
-                balance = payable - deductible
-                key = self.key()
-                if balance <= 0 or not self.add(day, "OD", f"VAT return {year}-Q{q + 1}", [
-                        (VAT_ACCOUNT, 0, balance, None, f"VAT{year}Q{q + 1}", None, ()),
-                        (VAT_DUE, payable, 0, None, None, None, ()),
-                        (VAT_DEDUCTIBLE, 0, deductible, None, None, None, ())], register=key):
-                    continue
-                self.add(day + dt.timedelta(days=3), "BNK1", f"VAT payment {year}-Q{q + 1}", [
-                    (VAT_ACCOUNT, balance, 0, None, f"VAT{year}Q{q + 1}", None, ()),
-                    (BANK, 0, balance, None, None, None, ())], match=[key])
-
     def plan(self, target_lines: int) -> list[tuple]:
         self.fixed()
-        self.sales()
+        self.sales(round(INVOICES_PER_YEAR * len(YEARS) * self.scale))
         self.purchases()
-        mondays = sum(1 for d in business_days(1))
+        mondays = sum(1 for d in self.business_days(1))
         self.cash_sales(target_lines - CLOSING_LINES_GUESS - self.lines() - 2 * mondays - 5 * 12)
         self.deposits_and_vat()
         self.events.sort()
         return self.events
-
-
-# =========================================================================== posting the plan
-
-def draft_of(event) -> ledger.DraftEntry:
-    day, _seq, journal, description, lines, _register, _match = event
-    return ledger.DraftEntry(journal, day, description, tuple(
-        ledger.DraftLine(account, debit, credit, partner_id=partner, document_ref=ref, due_date=due,
-                         vat_grids=grids)
-        for account, debit, credit, partner, ref, due, grids in lines))
-
-
-class Poster:
-    def __init__(self):
-        self.first_lines: dict[int, int] = {}  # register key -> line id of the event's first line
-        self.stats = collections.Counter()
-        self.seconds = collections.Counter()
-
-    def post(self, events: list[tuple], *, single: bool = False) -> None:
-        drafts = [draft_of(e) for e in events]
-        started = time.perf_counter()
-        if single:
-            entry_ids = [ledger.post_entry(d, role=ROLE).id for d in drafts]
-        else:
-            entry_ids = [p.entry_id for p in ledger.post_entries(drafts, role=ROLE)]
-        kind = "single" if single else "batched"
-        self.seconds[kind] += time.perf_counter() - started
-        self.stats[f"{kind}_entries"] += len(events)
-        self.stats["lines"] += sum(len(e[4]) for e in events)
-        wanted = [(e, i) for e, i in zip(events, entry_ids) if e[5] is not None or e[6]]
-        if not wanted:
-            return
-        first = dict(EntryLine.select(EntryLine.entry, EntryLine.id)
-                     .where(EntryLine.entry.between(min(entry_ids), max(entry_ids)) & (EntryLine.line_no == 1))
-                     .tuples())
-        started = time.perf_counter()
-        with write():
-            for event, entry_id in wanted:
-                register, match = event[5], event[6]
-                if register is not None:
-                    self.first_lines[register] = first[entry_id]
-                if match:
-                    ledger.reconcile([self.first_lines[k] for k in match] + [first[entry_id]])
-                    self.stats["reconciliations"] += 1
-        self.seconds["reconcile"] += time.perf_counter() - started
 
 
 def generate(folder: Path, lines: int, single: int) -> dict:
@@ -401,7 +176,7 @@ def generate(folder: Path, lines: int, single: int) -> dict:
             customers = [parties.create_party(f"Customer {i:03d}", is_customer=True).id for i in range(CUSTOMERS)]
             suppliers = [parties.create_party(f"Supplier {i:02d}", is_supplier=True).id for i in range(SUPPLIERS)]
         started = time.perf_counter()
-        events = Planner(lines / 1_000_000, customers, suppliers).plan(lines)
+        events = BenchPlanner(lines / 1_000_000, customers, suppliers).plan(lines)
         meta["planning_s"] = time.perf_counter() - started
         poster = Poster()
         by_month = collections.defaultdict(list)
@@ -522,8 +297,8 @@ def cold(command: list[str], repeat: int) -> tuple[float, float, str]:
 
 
 # A new process opens the company as a command line would: Instance.get (read-only), which inspects the
-# file first (PRAGMA quick_check: it reads the whole database). "direct" opens the same database without
-# that inspection, to show what the query itself costs from a new process.
+# file first (header and applied migrations; read-only opens skip PRAGMA quick_check). "direct" opens the
+# same database without that inspection, to show what the query itself costs from a new process.
 OPEN_BY_INSTANCE = """
 from equisis.schema import all_migrations
 from equisis.store import Instance
@@ -728,7 +503,13 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=5, help="new processes per cold figure (best of)")
     parser.add_argument("--account", default=BANK, help="account of the general ledger (default the bank)")
     parser.add_argument("--bean-query", default=None, help="path of bean-query (default: PATH, /tmp/bcvenv)")
+    parser.add_argument("--only", choices=SECTIONS, action="append", default=None,
+                        help="run only this section (repeatable): " + ", ".join(SECTIONS) + "; default all")
+    parser.add_argument("--no-cold", action="store_true", help="skip the new-process (cold) figures")
     args = parser.parse_args()
+    sections = set(args.only or SECTIONS)
+    if "external" in sections and "reports" not in sections:
+        sections.add("reports")  # the side-by-side compares with the reports' trial balance figures
     run_started = time.perf_counter()
 
     folder = folder_for(args.lines)
@@ -768,9 +549,14 @@ def main() -> None:
           f"{meta['closing_s']:.1f} s")
 
     # ---------------------------------------------------------------- posting rate on a copy
-    one, many = posting_rates(instance_root, slug, args.single, args.batched)
-    print(f"posting into a copy of the full books: one entry per transaction {one:,.0f} entries/s "
-          f"({args.single:,} entries); batches of {BATCH:,} {many:,.0f} entries/s ({args.batched:,} entries)")
+    many = None
+    if "posting" in sections:
+        one, many = posting_rates(instance_root, slug, args.single, args.batched)
+        print(f"posting into a copy of the full books: one entry per transaction {one:,.0f} entries/s "
+              f"({args.single:,} entries); batches of {BATCH:,} {many:,.0f} entries/s ({args.batched:,} entries)")
+    if "reports" not in sections:
+        print(f"bench run: {time.perf_counter() - run_started:.0f} s")
+        return
 
     # ---------------------------------------------------------------- reports
     reports = reports_service()
@@ -833,11 +619,17 @@ def main() -> None:
 
     python = [sys.executable, "-c"]
     base = [str(instance_root), slug]
-    cold_runs = {"python": cold(python + ["pass"], args.cold_runs),
+    if args.no_cold:
+        specs_cold = []
+    else:
+        specs_cold = specs
+    nan = (float("nan"), float("nan"), "skipped: --no-cold")
+    cold_runs = {} if args.no_cold else {
+                 "python": cold(python + ["pass"], args.cold_runs),
                  "open": cold(python + [cold_code("pass"), *base], args.cold_runs),
                  "open_direct": cold(python + [cold_code("pass", direct=True), *base], args.cold_runs)}
     env_path = str(folder)  # bench_gl.py lives there
-    for key, _label, _function, _repeat, body, argv in specs:
+    for key, _label, _function, _repeat, body, argv in specs_cold:
         if body is None:
             continue
         code = f"import sys; sys.path.insert(0, {env_path!r})\n" + cold_code(COLD_BODIES[body])
@@ -846,7 +638,7 @@ def main() -> None:
             direct = f"import sys; sys.path.insert(0, {env_path!r})\n" + cold_code(COLD_BODIES[body], direct=True)
             cold_runs[key + "_direct"] = cold(python + [direct, *base, *argv], args.cold_runs)
     equisis_cli = Path(sys.executable).parent / "equisis"
-    if reports is not None and equisis_cli.exists():
+    if reports is not None and equisis_cli.exists() and not args.no_cold:
         with tempfile.TemporaryDirectory() as tmp:
             cold_runs["cli_tb"] = cold([str(equisis_cli), "--instance", str(instance_root), "report", "trial-balance",
                                         "--from", iso(FIRST_DAY), "--to", iso(LAST_DAY), "--company", slug,
@@ -868,17 +660,18 @@ def main() -> None:
             continue
         row(label, warm[key], cold_runs.get(key))
         if key + "_direct" in cold_runs:
-            row("   the same, new process opening company.db without Instance's quick_check", None,
+            row("   the same, new process opening company.db directly (no Instance.get)", None,
                 cold_runs[key + "_direct"])
     if "cli_tb" in cold_runs:
         row("trial balance 2026-2028: `equisis report trial-balance --format csv` (CLI, new process)", None,
             cold_runs["cli_tb"])
     if reports is None:
         print("NBB schema: not available yet (no equisis.reports.service)")
-    row("new process floor: python -c pass", None, cold_runs["python"])
-    row("new process floor: + imports + Instance.get (read-only; PRAGMA quick_check)", None, cold_runs["open"])
-    row("new process floor: + imports + opening company.db directly (no quick_check)", None,
-        cold_runs["open_direct"])
+    if not args.no_cold:
+        row("new process floor: python -c pass", None, cold_runs["python"])
+        row("new process floor: + imports + Instance.get (read-only)", None, cold_runs["open"])
+        row("new process floor: + imports + opening company.db directly (CompanyDatabase)", None,
+            cold_runs["open_direct"])
     aged_buckets = result["aged"][1]
     print(f"aged receivables at {aged_day}, days past due: " + ", ".join(
         f"{label} {aged_buckets.get(label, 0) / 100:,.2f}" for _limit, label in BUCKETS) + " EUR")
@@ -886,12 +679,14 @@ def main() -> None:
     # ---------------------------------------------------------------- other tools
     print()
     print(f"trial balance over all {meta['lines']:,} lines, side by side (ratio = time / Equisis)")
-    tb_warm, tb_cold = warm["tb"][0], cold_runs["tb"][0]
+    tb_warm, tb_cold = warm["tb"][0], cold_runs.get("tb", nan)[0]
     table = [("Equisis warm: account_totals from the maintained balances, in process", tb_warm),
              ("Equisis cold: new process (python, imports, Instance.get, query)", tb_cold),
              ("SQLite GROUP BY over entry_line (warm, in process, for reference)", scan[0])]
-    if args.no_external:
-        print("  (ledger, hledger and beancount skipped: --no-external)")
+    if args.no_cold:
+        del table[1]
+    if args.no_external or "external" not in sections:
+        print("  (ledger, hledger and beancount skipped: " + ("--no-external)" if args.no_external else "--only)"))
     else:
         journals = folder / "journals"
         if not (journals / "books.beancount").exists():
@@ -908,7 +703,8 @@ def main() -> None:
                 table.append((f"{label} ({note})", seconds))
     print(f"  {'':<74}{'time':>10}{'x warm':>10}{'x cold':>9}")
     for label, seconds in table:
-        print(f"  {label[:74]:<74}{ms(seconds):>10}{seconds / tb_warm:>10,.0f}{seconds / tb_cold:>9,.1f}")
+        cold_ratio = f"{seconds / tb_cold:>9,.1f}" if tb_cold == tb_cold else f"{'':>9}"  # nan: --no-cold
+        print(f"  {label[:74]:<74}{ms(seconds):>10}{seconds / tb_warm:>10,.0f}{cold_ratio}")
 
     print()
     print("goals (issue #3):")
@@ -917,15 +713,17 @@ def main() -> None:
              f"({YEARS[-1]}) — {verdict(warm['r_tb'][0], 0.010)}" if "r_tb" in warm else ""))
     cli = f"; `equisis report trial-balance` {ms(cold_runs['cli_tb'][0])} — {verdict(cold_runs['cli_tb'][0], 0.3)}" \
         if "cli_tb" in cold_runs else ""
-    print(f"  trial balance < 300 ms from a new process: {ms(tb_cold)} — {verdict(tb_cold, 0.300)} "
-          f"(without quick_check: {ms(cold_runs['tb_direct'][0])}){cli}")
+    if not args.no_cold:
+        print(f"  trial balance < 300 ms from a new process: {ms(tb_cold)} — {verdict(tb_cold, 0.300)} "
+              f"(opening company.db directly: {ms(cold_runs['tb_direct'][0])}){cli}")
     aged_text = (f"open_items_at {ms(warm['aged'][0])} at {aged_day} — {verdict(warm['aged'][0], 0.050)}, "
                  f"{ms(warm['aged_earlier'][0])} at {aged_earlier}")
     if "r_aged" in warm:
         aged_text += (f"; reports aged_balance {ms(warm['r_aged'][0])} at {aged_day} — "
                       f"{verdict(warm['r_aged'][0], 0.050)}, {ms(warm['r_aged_earlier'][0])} at {aged_earlier}")
     print(f"  aged balance < 50 ms warm: {aged_text}")
-    print(f"  posting >= 2,000 entries/s in batches: {many:,.0f} — {verdict(many, 2000, True)}")
+    if many is not None:
+        print(f"  posting >= 2,000 entries/s in batches: {many:,.0f} — {verdict(many, 2000, True)}")
     print(f"bench run: {time.perf_counter() - run_started:.0f} s")
 
 

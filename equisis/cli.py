@@ -261,7 +261,7 @@ def company_create(obj: Context, admin_username, password_stdin, slug, **fields)
 @click.option("--slug", default="demo", show_default=True)
 @click.pass_obj
 def demo(obj: Context, slug):
-    """Create the demo company: a Belgian home-decoration shop with its staff."""
+    """Create the demo company: a Belgian home-decoration shop with its staff and a year of books."""
     from equisis.demo import DEMO_PASSWORD, build_demo
 
     try:
@@ -388,6 +388,7 @@ COMMAND_MODULES: dict[str, str] = {
     "open": "equisis.backup.cli",
     "entries": "equisis.ledger.cli",
     "report": "equisis.reports.cli",
+    "accountant-pack": "equisis.reports.cli",
 }
 
 

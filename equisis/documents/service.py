@@ -258,6 +258,14 @@ def read_document(place, document_id: int) -> bytes:
     return _read_verified(documents_root(place), row, _ARCHIVED, _document_ref(row))
 
 
+def verified_content(place, row: ArchivedDocument | Attachment) -> bytes:
+    """The bytes of a row already read (no query, so it runs after the rows were listed), checked
+    against its size and sha256 like read_document / read_attachment (DocumentMissing, DocumentAltered)."""
+    if isinstance(row, Attachment):
+        return _read_verified(documents_root(place), row, _ATTACHMENT, _attachment_ref(row))
+    return _read_verified(documents_root(place), row, _ARCHIVED, _document_ref(row))
+
+
 # --------------------------------------------------------------------------- attachments
 
 _ATTACHMENT = N_("attachment")

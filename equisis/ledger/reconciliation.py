@@ -12,12 +12,12 @@ audit log keeps the reason.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from peewee import fn
+from peewee import SQL, fn
 
 from equisis.ledger import matching
 from equisis.ledger.errors import LineNotFound, LineNotReconcilable, MatchNotFound
@@ -106,22 +106,39 @@ def open_items_at(day: dt.date, *, partner_id: int | None = None, account: str |
     matches since ``day`` (index ``reconciliation_active_by_date``), not the size
     of the books.
     """
-    narrowing = []
+    rows = open_rows_at(day, partner_id=partner_id, account=account, kinds=kinds)
+    rows.sort(key=_due_order)
+    return [_view(row) for row in rows]
+
+
+def _due_order(row: tuple):
+    """Oldest due date (else date) first, then line: ISO text sorts as the dates do."""
+    return row[6] or row[5], row[0]
+
+
+def open_rows_at(day: dt.date, *, partner_id: int | None = None, account: str | None = None,
+                 kinds: Sequence[str] | None = None) -> list[tuple]:
+    """The items of :func:`open_items_at` as raw rows, in no particular order, for reports that build
+    their own values from thousands of them: (line_id, entry_id, reference, account code, partner_id,
+    date, due_date, document_ref, amount_cents, residual_cents at ``day``), dates as SQLite stores them
+    (ISO text, or None for a missing due date)."""
+    narrowing, by_account = [], []
     if partner_id is not None:
         narrowing.append(OpenItem.partner == partner_id)
     if account is not None:
-        narrowing.append(Account.code == account)
+        by_account.append(Account.code == account)
     if kinds:
-        narrowing.append(Account.kind.in_(list(kinds)))
+        by_account.append(Account.kind.in_(list(kinds)))
 
     def matched_after(*columns):
         """The active matches effective after ``day`` on the items asked for (both lines of a match share
-        their account and partner: the debit line's item tells)."""
+        their account and partner: the debit line's item tells). SQLite reads them by date first."""
         query = Reconciliation.select(*columns).where(Reconciliation.undone_at.is_null()
                                                       & (Reconciliation.date > day))
-        if narrowing:
-            query = (query.join(OpenItem, on=(Reconciliation.debit_line == OpenItem.line))
-                     .join(Account, on=(OpenItem.account == Account.id)).where(*narrowing))
+        if narrowing or by_account:
+            query = query.join(OpenItem, on=(Reconciliation.debit_line == OpenItem.line)).where(*narrowing)
+        if by_account:
+            query = query.join(Account, on=(OpenItem.account == Account.id)).where(*by_account)
         return query
 
     given_back: dict[int, int] = collections.defaultdict(int)  # line -> signed amount matched after day
@@ -132,21 +149,27 @@ def open_items_at(day: dt.date, *, partner_id: int | None = None, account: str |
     condition = OpenItem.date <= day
     for narrow in narrowing:
         condition &= narrow
+    if by_account:
+        # the accounts by a subquery, not a condition on the joined account: SQLite then reads the open items
+        # account by account from their partial index (and their lines in about line order)
+        condition &= OpenItem.account.in_(Account.select(Account.id).where(*by_account))
     queries = [_view_query().where(condition & (OpenItem.residual_cents != 0))]
-    if given_back:
-        settled_since = (matched_after(Reconciliation.debit_line)
-                         + matched_after(Reconciliation.credit_line))  # UNION ALL
-        queries.append(_view_query().where(condition & (OpenItem.residual_cents == 0)
-                                           & OpenItem.line.in_(settled_since)))
-    items = []
+    settled_since = sorted(line for line, amount in given_back.items() if amount)
+    if settled_since:
+        # the lines just read, bound as one JSON array (no limit on their number): SQLite looks them up in
+        # line order, instead of reading the matches a second time
+        queries.append(_view_query().where(condition & (OpenItem.residual_cents == 0) & OpenItem.line.in_(
+            SQL("(SELECT value FROM json_each(?))", [json.dumps(settled_since)]))))
+    rows = []
     for query in queries:
         for row in _raw_rows(query):
-            item = _view(row)
-            residual = item.residual_cents + given_back.get(item.line_id, 0)
-            if residual:
-                items.append(item if residual == item.residual_cents
-                             else dataclasses.replace(item, residual_cents=residual))
-    return sorted(items, key=lambda i: (i.due_date or i.date, i.line_id))
+            back = given_back.get(row[0], 0)
+            if not back:
+                if row[9]:
+                    rows.append(row)
+            elif row[9] + back:
+                rows.append(row[:9] + (row[9] + back,))
+    return rows
 
 
 def _open_lines(line_ids: Iterable[int]) -> list[matching.OpenLine]:

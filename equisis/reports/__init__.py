@@ -11,5 +11,8 @@
   ``packaging/build_nbb.py``);
 * :mod:`equisis.reports.layout` — each report as a sheet; :mod:`equisis.reports.pdf`,
   :mod:`equisis.reports.excel` — the sheet as PDF, xlsx or CSV;
-* front ends: ``views.py`` (``/c/<slug>/reports``) and ``cli.py`` (``equisis report …``).
+* :mod:`equisis.reports.pack` — the accountant pack: every report, the archived documents and the
+  audit log of a period in one zip with a checksum manifest;
+* front ends: ``views.py`` (``/c/<slug>/reports``) and ``cli.py`` (``equisis report …``,
+  ``equisis accountant-pack``).
 """

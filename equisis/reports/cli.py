@@ -9,6 +9,7 @@ beside a running server.
     equisis report journal --journal VEN --format csv --out sales.csv
     equisis report aged-balance --to 2026-06-30 [--kind suppliers] --format pdf --out aged.pdf
     equisis report nbb --model abbreviated --from 2026-01-01 --to 2026-12-31 --format pdf --out nbb.pdf
+    equisis accountant-pack --from 2026-01-01 --to 2026-12-31 --out pack-2026.zip [--language nl]
 """
 from __future__ import annotations
 
@@ -21,9 +22,8 @@ import click
 from equisis.company import service as company_service
 from equisis.core.dates import parse_date
 from equisis.core.errors import EquisisError
-from equisis.core.i18n import LANGUAGES, current_language
-from equisis.documents.service import letterhead_from_profile
-from equisis.reports import excel, layout, nbb, pdf, service
+from equisis.core.i18n import LANGUAGES, current_language, gettext
+from equisis.reports import layout, nbb, service
 
 
 def _date(_ctx, _param, value):
@@ -73,9 +73,15 @@ def _run(obj, slug, fmt, out: Path, language, build) -> None:
         store = obj.reader.get(_slug(obj, slug))
         with store.session():
             sheet = build(language)
+            # The writers load only when asked for: a CSV from a new process skips fpdf2 and openpyxl.
             if fmt == "pdf":
+                from equisis.documents.service import letterhead_from_profile
+                from equisis.reports import pdf
+
                 content = pdf.render_pdf(sheet, letterhead_from_profile(store.folder), language=language)
             else:
+                from equisis.reports import excel
+
                 company = company_service.profile().name
                 content = excel.to_bytes(sheet, fmt, language=language, company=company)
     except EquisisError as exc:
@@ -166,4 +172,42 @@ def nbb_command(obj, start, end, slug, fmt, out, language, model, no_compare, de
     _run(obj, slug, fmt, out, language, build)
 
 
-COMMANDS = [report]
+@click.command("accountant-pack")
+@click.option("--from", "start", callback=_date, required=True, help="First day (2026-01-01 or 01/01/2026).")
+@click.option("--to", "end", callback=_date, required=True, help="Last day.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The zip file to write (replaced if it exists).")
+@click.option("--company", "-c", "slug", default=None, help="Company slug (default: the only one).")
+@click.option("--language", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the folders, files and README (default: LANG, else English).")
+@click.pass_obj
+def accountant_pack_command(obj, start, end, out, slug, language):
+    """The accountant pack: journals, trial balance, ledgers, partner balances, NBB schema, chart of
+    accounts, archived documents, attachments and audit log of a period, in one zip with a manifest."""
+    language = language or current_language()
+    try:
+        service.check_range(start, end)
+        store = obj.reader.get(_slug(obj, slug))
+        from equisis.reports import pack
+
+        with store.session():
+            manifest = pack.build_pack(store, start, end, language=language, out_path=out)
+    except EquisisError as exc:
+        click.echo(f"Error: {exc.message()}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(gettext("Error: cannot write {path}: {reason}", path=out, reason=exc.strerror or exc),
+                   err=True)
+        sys.exit(2)
+    click.echo(gettext("{path} written ({files} files, {size} bytes).", path=out,
+                       files=len(manifest["files"]), size=out.stat().st_size))
+    for problem in manifest["problems"]:
+        click.echo(gettext("Left out: {path}: {reason}", path=problem["path"], reason=problem["message"]),
+                   err=True)
+    if manifest["problems"]:
+        click.echo(gettext("{count} file(s) failed their checksum check and are not in the pack; its "
+                           "README.txt lists them.", count=len(manifest["problems"])), err=True)
+        sys.exit(1)
+
+
+COMMANDS = [report, accountant_pack_command]

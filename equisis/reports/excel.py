@@ -15,11 +15,6 @@ import io
 import re
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from equisis.core.i18n import gettext
 from equisis.core.money import from_cents
 from equisis.reports.layout import Sheet, render
@@ -29,7 +24,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv"
 NUMBER_FORMATS = {"money": "#,##0.00", "date": "DD/MM/YYYY"}
 BOLD_STYLES = ("heading", "subtotal", "total")
-HEADING_FILL = PatternFill("solid", fgColor="ECECEC")
+HEADING_FILL_RGB = "ECECEC"
 
 
 def cell_value(kind: str, value, language: str):
@@ -66,6 +61,12 @@ def _sheet_title(sheet: Sheet, language: str) -> str:
 
 
 def write_xlsx(sheet: Sheet, stream, *, language: str, company: str = "") -> None:
+    from openpyxl import Workbook  # loaded only for xlsx: a CSV from the command line stays quick
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    heading_fill = PatternFill("solid", fgColor=HEADING_FILL_RGB)
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(title=_sheet_title(sheet, language))
     for index, column in enumerate(sheet.columns, start=1):
@@ -85,7 +86,7 @@ def write_xlsx(sheet: Sheet, stream, *, language: str, company: str = "") -> Non
     for line in sheet.subtitle:
         ws.append([text_cell(render(line, language))])
     ws.append([])
-    ws.append([text_cell(render_title(c.title, language), font=Font(bold=True), fill=HEADING_FILL)
+    ws.append([text_cell(render_title(c.title, language), font=Font(bold=True), fill=heading_fill)
                for c in sheet.columns])
     for row in sheet.rows:
         bold = row.style in BOLD_STYLES
@@ -103,7 +104,7 @@ def write_xlsx(sheet: Sheet, stream, *, language: str, company: str = "") -> Non
             if bold:
                 cell.font = Font(bold=True)
             if row.style == "heading":
-                cell.fill = HEADING_FILL
+                cell.fill = heading_fill
             cells.append(cell)
         ws.append(cells)
     workbook.save(stream)

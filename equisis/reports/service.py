@@ -23,13 +23,15 @@ NBB schemas             the trial balance's sums, evaluated by the rubric table
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from equisis.documents.models import ArchivedDocument
 from equisis.ledger import service as ledger
 from equisis.ledger.models import Account, Entry, EntryLine, Journal, Period
+from equisis.ledger.reconciliation import open_rows_at
 from equisis.parties.models import Party
 from equisis.reports import balances, nbb, rules, values
 from equisis.reports.errors import InvalidRange, UnknownAccount, UnknownJournal, UnknownReportKind
@@ -177,26 +179,79 @@ def general_ledger(start: dt.date, end: dt.date, *, accounts: list[str] | None =
         if unknown:
             raise UnknownAccount(account=unknown[0], field="account")
     columns = balances.balance_columns(calendar, period.start, period.end)
-    query = _line_query(period)
     if accounts:
-        query = query.where(EntryLine.account.in_([all_accounts[c].id for c in accounts]))
+        ids = [all_accounts[c].id for c in accounts]
     else:  # naming the accounts lets SQLite read each one's range from the (account, date) index
         ids = [a.id for code, a in all_accounts.items() if not prefixes or code.startswith(tuple(prefixes))]
-        query = query.where(EntryLine.account.in_(ids))
-    query = query.order_by(Account.code, EntryLine.date, EntryLine.entry, EntryLine.line_no)
-    by_account: dict[str, list[dict]] = {}
-    for raw in _rows_of(query):
-        row = _row(raw)
-        by_account.setdefault(row["account"], []).append(row)
+    by_account = _account_lines(period, ids, {a.id: code for code, a in all_accounts.items()})
     codes = set(accounts or ()) or {c for c in set(columns.opening) | set(by_account)
                                     if columns.opening.get(c) or c in by_account}
     if prefixes and not accounts:
         codes = {c for c in codes if c.startswith(tuple(prefixes))}
-    sections = tuple(rules.running_section(code, all_accounts[code].name,
-                                           columns.opening.get(code, 0), by_account.get(code, ()))
+    sections = tuple(_running_section(code, all_accounts[code].name, columns.opening.get(code, 0),
+                                      by_account.get(code, ()))
                      for code in sorted(codes))
-    rows = [row for section in by_account.values() for row in section]
+    rows = [row for code in sorted(by_account) for row in by_account[code]]
     return values.GeneralLedger(period, sections, source_documents(rows))
+
+
+#: A line's description, else its entry's (as ``_row``: ``line_text or entry_text or ""``), in one column.
+_described = Case(None, [(EntryLine.description != "", EntryLine.description)], fn.COALESCE(Entry.description, ""))
+
+
+def _account_lines(period: rules.DateRange, account_ids: list[int], codes: dict[int, str]) -> dict[str, list]:
+    """{account code: its lines dated in the range as ``_running_section`` rows, by date, entry and line}
+    (opening-journal entries left out), in three queries whatever their number.
+
+    The lines are read in the order of the (account, date) index, with their entry only: the journals'
+    codes and the partners' names are looked up in Python (the partners present, in one query), and each
+    date is converted once. Within a date the index gives the lines by id, which is their entry's and line
+    number's order as the posting engine writes them; a range where it is not is sorted in Python.
+    """
+    journals = dict(current_database().execute(Journal.select(Journal.id, Journal.code)))
+    query = (EntryLine.select(EntryLine.id, EntryLine.entry, EntryLine.line_no, EntryLine.date, Entry.journal,
+                              Entry.reference, _described, EntryLine.account,
+                              EntryLine.partner, EntryLine.document_ref, EntryLine.due_date,
+                              EntryLine.debit_cents, EntryLine.credit_cents, Entry.source_type, Entry.source_id)
+             .join(Entry, on=(EntryLine.entry == Entry.id))
+             .where(EntryLine.account.in_(account_ids)
+                    & (EntryLine.date >= period.start.isoformat()) & (EntryLine.date <= period.end.isoformat())
+                    & Entry.journal.not_in(Journal.select(Journal.id).where(Journal.kind == balances.OPENING_KIND)))
+             .order_by(EntryLine.account, EntryLine.date, EntryLine.id))
+    found = list(_rows_of(query))
+    if not _in_line_order(found):
+        found.sort(key=lambda r: (r[7], r[3], r[1], r[2]))   # account, date, entry, line number
+    names = _party_names({row[8] for row in found})
+    days: dict = {}
+    by_account: dict[str, list] = {}
+    rows, last_account = [], None
+    for (line_id, entry_id, _line_no, day, journal_id, reference, description, account_id, partner_id,
+         document_ref, due_date, debit, credit, source_type, source_id) in found:
+        if account_id != last_account:
+            last_account, rows = account_id, by_account.setdefault(codes[account_id], [])
+        rows.append({"line_id": line_id, "entry_id": entry_id,
+                     "date": days.get(day) or days.setdefault(day, _day(day)),
+                     "journal": journals[journal_id], "reference": reference,
+                     "description": description, "account": codes[account_id],
+                     "partner_id": partner_id, "partner_name": names.get(partner_id, "") if partner_id else "",
+                     "document_ref": document_ref or "",
+                     "due_date": (days.get(due_date) or days.setdefault(due_date, _day(due_date)))
+                     if due_date else None,
+                     "debit_cents": debit, "credit_cents": credit, "source_type": source_type,
+                     "source_id": source_id})
+    return by_account
+
+
+def _in_line_order(found: list[tuple]) -> bool:
+    """Whether rows by (account, date, id) are also by (account, date, entry, line number)."""
+    last_account = last_day = last_entry = last_no = None
+    for row in found:
+        account_id, day, entry_id, line_no = row[7], row[3], row[1], row[2]
+        if account_id == last_account and day == last_day and (
+                entry_id < last_entry or (entry_id == last_entry and line_no < last_no)):
+            return False
+        last_account, last_day, last_entry, last_no = account_id, day, entry_id, line_no
+    return True
 
 
 def partner_ledger(kind: str, start: dt.date, end: dt.date, *,
@@ -224,10 +279,47 @@ def partner_ledger(kind: str, start: dt.date, end: dt.date, *,
         ids.add(partner_id)
     names = _party_names(ids)
     sections = sorted(
-        (rules.running_section(str(pid), names.get(pid, ""), opening.get(pid, 0), by_partner.get(pid, ()))
+        (_running_section(str(pid), names.get(pid, ""), opening.get(pid, 0), by_partner.get(pid, ()))
          for pid in ids), key=lambda s: (s.name.casefold(), int(s.key)))
     rows = [row for rows_ in by_partner.values() for row in rows_]
     return values.PartnerLedger(kind, period, tuple(sections), source_documents(rows))
+
+
+def _running_section(key: str, name: str, opening_cents: int, rows) -> rules.LedgerSection:
+    """:func:`rules.running_section` (the same section, line for line) for rows built here: each row, a
+    dict of every field of a line but the balance, gets its balance and becomes the line's ``__dict__``
+    (:func:`_instance_maker`), so 30,000 lines take about 15 ms instead of 120."""
+    balance, lines, debit, credit = opening_cents, [], 0, 0
+    for row in rows:
+        balance += row["debit_cents"] - row["credit_cents"]
+        debit += row["debit_cents"]
+        credit += row["credit_cents"]
+        row["balance_cents"] = balance   # the rows are this module's own, built for their section
+        lines.append(_ledger_line(row))
+    return rules.LedgerSection(key, name, opening_cents, tuple(lines), debit, credit, balance)
+
+
+def _instance_maker(cls):
+    """A constructor of ``cls`` from a dict holding every one of its fields.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``
+    (about 4 µs for a ledger line of 16 fields: 120 ms for 30,000 lines); the
+    instance here gets the dict as its ``__dict__`` instead, which is what that
+    ``__init__`` leaves behind. Only for a plain dataclass (no ``__slots__``, no
+    ``__post_init__``); any other class is called as usual.
+    """
+    if not dataclasses.is_dataclass(cls) or "__slots__" in cls.__dict__ or hasattr(cls, "__post_init__"):
+        return lambda fields: cls(**fields)
+    new, assign = object.__new__, object.__setattr__
+
+    def make(fields: dict):
+        instance = new(cls)
+        assign(instance, "__dict__", fields)
+        return instance
+    return make
+
+
+_ledger_line = _instance_maker(rules.LedgerLine)
 
 
 def _party_names(ids) -> dict[int, str]:
@@ -272,7 +364,7 @@ def journal_report(start: dt.date, end: dt.date, *, journal: str | None = None) 
     for j in chosen:
         entries = []
         for entry_id, rows in by_journal.get(j.code, {}).items():
-            section = rules.running_section(str(entry_id), "", 0, rows)
+            section = _running_section(str(entry_id), "", 0, rows)
             entries.append(values.JournalEntry(entry_id, rows[0]["reference"], rows[0]["date"],
                                               entry_texts[entry_id], section.lines, section.debit_cents,
                                               section.credit_cents))
@@ -325,17 +417,40 @@ def partner_balance(kind: str, start: dt.date, end: dt.date, *,
 
 # --------------------------------------------------------------------------- aged balances
 
+def _due_order(row: tuple):
+    """Sort key of open-item rows: due date, else date (ISO text sorts as the dates do), then line."""
+    return row[6] or row[5], row[0]
+
+
 def aged_balance(kind: str, at: dt.date) -> values.AgedBalance:
     """Receivables (customers) or payables (suppliers) open at the end of ``at``, by due-date bucket.
 
-    The open items come from :func:`equisis.ledger.service.open_items_at`: the
-    maintained ``open_item`` residuals, given back what matches effective after
-    ``at`` took off them (a fixed number of queries, no scan of the lines).
+    The open items come from :func:`equisis.ledger.reconciliation.open_rows_at` (the
+    rows behind ``open_items_at``): the maintained ``open_item`` residuals, given
+    back what matches effective after ``at`` took off them (a fixed number of
+    queries, no scan of the lines); the partners' names in one more query, for the
+    partners present only. Each item is aged straight from its row (thousands of
+    them: the age and bucket are worked out once per due date).
     """
     account_kind = _partner_kind(kind)
-    items = ledger.open_items_at(at, kinds=[account_kind])
-    names = _party_names(i.partner_id for i in items)
-    aged = rules.age_items(at, items, 1 if account_kind == "receivable" else -1)
+    sign = 1 if account_kind == "receivable" else -1
+    found = open_rows_at(at, kinds=[account_kind])
+    found.sort(key=_due_order)  # as open_items_at: oldest due date (else date) first, then line
+    names = _party_names({row[4] for row in found})
+    days: dict = {}    # ISO text -> date
+    ages: dict = {}    # ISO due date (else date) -> (days overdue, bucket key)
+    aged = []
+    for line_id, entry_id, reference, account, partner_id, date, due_date, document_ref, _amount, residual \
+            in found:
+        due = due_date or date
+        age = ages.get(due)
+        if age is None:
+            overdue = rules.days_overdue(at, None, _day(due))   # ``due``: the due date, else the date
+            age = ages[due] = (overdue, rules.bucket_of(overdue).key)
+        day = days.get(date) or days.setdefault(date, _day(date))
+        due_day = (days.get(due_date) or days.setdefault(due_date, _day(due_date))) if due_date else None
+        aged.append(rules.AgedItem(line_id, entry_id, reference, account, partner_id, day, due_day,
+                                   document_ref or "", sign * residual, age[0], age[1]))
     rows = rules.aged_rows(aged, names)
     buckets, total = rules.aged_totals(rows)
     return values.AgedBalance(kind, at, tuple(rows), buckets, total)

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import tempfile
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Blueprint, current_app, g, render_template, request, send_file, url_for
 
@@ -21,7 +25,7 @@ from equisis.core.dates import parse_date
 from equisis.core.i18n import LANGUAGES, N_, current_language, normalise_language
 from equisis.documents.service import letterhead_from_profile
 from equisis.ledger import service as ledger
-from equisis.reports import excel, layout, nbb, pdf, service
+from equisis.reports import excel, layout, nbb, pack, pdf, service
 from equisis.reports.errors import UnknownFormat
 from equisis.web.access import roles
 from equisis.web.templating import money
@@ -258,3 +262,62 @@ def _company_model() -> str:
     chosen = ledger.chart_model()
     return chosen if chosen in nbb.MODELS else "micro"
 
+
+# --------------------------------------------------------------------------- accountant pack
+
+@bp.get("/accountant-pack")
+@roles("accountant")
+def accountant_pack():
+    """The accountant pack of ``from``–``to`` (default: the current fiscal year) in ``lang``, as one zip.
+
+    Built in a temporary folder of the instance (a year of documents may not fit a small /tmp), sent,
+    and removed when the server closes the file at the end of the download.
+    """
+    params = _params()
+    work = Path(tempfile.mkdtemp(prefix="equisis-pack-", dir=_pack_work_root()))
+    try:
+        out = work / pack.pack_file_name(g.company.slug, service.check_range(params.start, params.end))
+        pack.build_pack(g.company, params.start, params.end, language=params.language, out_path=out)
+        response = send_file(_RemovedWhenClosed(out, work), mimetype=pack.ZIP_MIME, as_attachment=True,
+                             download_name=out.name, max_age=0)
+        response.content_length = out.stat().st_size
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return response
+
+
+class _RemovedWhenClosed(io.FileIO):
+    """The pack, read by the server; closing it (download done or cut) removes its work folder.
+
+    (``call_on_close`` would not do: a file response passes straight to the server, which closes only
+    the file.)
+    """
+
+    def __init__(self, path: Path, work: Path):
+        super().__init__(path, "r")
+        self.work = work
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            shutil.rmtree(self.work, ignore_errors=True)
+
+
+STALE_PACK_S = 24 * 3600
+
+
+def _pack_work_root() -> str | None:
+    """``<instance>/tmp`` when the company may be written to, else the system's temporary folder."""
+    if g.company.read_only:
+        return None
+    folder = current_app.extensions["equisis.instance"].root / "tmp"
+    try:
+        folder.mkdir(exist_ok=True)
+        for stale in folder.glob("equisis-pack-*"):  # left by a server stopped in the middle of a download
+            if time.time() - stale.stat().st_mtime > STALE_PACK_S:
+                shutil.rmtree(stale, ignore_errors=True)
+    except OSError:
+        return None
+    return str(folder)
