@@ -53,9 +53,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import reference_data  # noqa: E402  (packaging/ is not a package)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "equisis" / "ledger" / "data"
@@ -97,9 +99,8 @@ GROUP_SOURCES = {
 
 
 def reference_dir() -> Path:
-    """EQUISIS_REFERENCE_DIR (the folder holding pcmn/), default ../shared/belgium beside the checkout."""
-    base = os.environ.get("EQUISIS_REFERENCE_DIR") or str(ROOT.parent / "shared" / "belgium")
-    return Path(base) / "pcmn"
+    """EQUISIS_REFERENCE_DIR/pcmn (default ../shared/belgium/pcmn beside the checkout)."""
+    return reference_data.reference_dir("pcmn")
 
 
 def read_reference(path: Path) -> list[dict]:
@@ -235,21 +236,7 @@ def build(ref: Path | None = None) -> dict[Path, str]:
 
 
 def main(argv: list[str]) -> int:
-    ref = reference_dir()
-    if not ref.is_dir():
-        print(f"reference folder {ref} not found (set EQUISIS_REFERENCE_DIR)", file=sys.stderr)
-        return 2
-    built = build(ref)
-    if "--check" in argv:
-        stale = [p for p, text in built.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
-        for path in stale:
-            print(f"{path.relative_to(ROOT)} differs from a rebuild", file=sys.stderr)
-        return 1 if stale else 0
-    DATA.mkdir(parents=True, exist_ok=True)
-    for path, text in built.items():
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)} ({text.count(chr(10)) - 1} rows)")
-    return 0
+    return reference_data.run(argv, reference_dir(), build, DATA)
 
 
 if __name__ == "__main__":
