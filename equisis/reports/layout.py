@@ -274,7 +274,15 @@ def aged_balance_sheet(report: values.AgedBalance, *, detail: bool = True,
 
 # --------------------------------------------------------------------------- chart, internal accounts
 
-def chart_sheet(lines, kinds: dict) -> Sheet:
+#: How the chart of accounts names each account kind (screen, files and the accountant pack).
+ACCOUNT_KIND_LABELS = {
+    "receivable": N_("Customers"), "payable": N_("Suppliers"), "bank": N_("Bank"), "cash": N_("Cash"),
+    "vat": N_("VAT"), "income": N_("Income"), "expense": N_("Expense"), "equity": N_("Equity"),
+    "asset": N_("Asset"), "liability": N_("Liability"), "other": N_("Other"),
+}
+
+
+def chart_sheet(lines, kinds: dict = ACCOUNT_KIND_LABELS) -> Sheet:
     columns = (SheetColumn(N_("Account"), "text", 0.9), SheetColumn(N_("Name"), "text", 4.0),
                SheetColumn(N_("Kind"), "text", 1.2), SheetColumn(N_("Reconcilable"), "text", 0.9),
                SheetColumn(N_("Blocked"), "text", 0.7))

@@ -82,13 +82,6 @@ DEFLATED = (".csv", ".txt", ".json", ".xml")
 #: Characters no Windows, macOS or Linux folder or file name may hold.
 UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 
-ACCOUNT_KIND_LABELS = {
-    "receivable": N_("Customers"), "payable": N_("Suppliers"), "bank": N_("Bank"), "cash": N_("Cash"),
-    "vat": N_("VAT"), "income": N_("Income"), "expense": N_("Expense"), "equity": N_("Equity"),
-    "asset": N_("Asset"), "liability": N_("Liability"), "other": N_("Other"),
-}
-
-
 # --------------------------------------------------------------------------- what sections yield
 
 @dataclass(frozen=True)
@@ -283,7 +276,7 @@ def _nbb(request: PackRequest) -> Iterator[SheetFile]:
 
 
 def _chart(request: PackRequest) -> Iterator[SheetFile]:
-    sheet = layout.chart_sheet(service.chart_of_accounts(request.language), ACCOUNT_KIND_LABELS)
+    sheet = layout.chart_sheet(service.chart_of_accounts(request.language))
     yield SheetFile(_title(sheet, request.language), sheet, ("xlsx",))
 
 

@@ -64,13 +64,6 @@ CATALOGUE = (
         "with the previous year.")),
 )
 
-ACCOUNT_KIND_LABELS = {
-    "receivable": N_("Customers"), "payable": N_("Suppliers"), "bank": N_("Bank"), "cash": N_("Cash"),
-    "vat": N_("VAT"), "income": N_("Income"), "expense": N_("Expense"), "equity": N_("Equity"),
-    "asset": N_("Asset"), "liability": N_("Liability"), "other": N_("Other"),
-}
-
-
 @dataclass(frozen=True)
 class Params:
     start: dt.date
@@ -242,7 +235,7 @@ def internal_accounts():
 def chart():
     params = _params()
     lines = service.chart_of_accounts(params.language)
-    return _answer(layout.chart_sheet(lines, ACCOUNT_KIND_LABELS), params, {}, form=("nodates",))
+    return _answer(layout.chart_sheet(lines), params, {}, form=("nodates",))
 
 
 @bp.get("/nbb", endpoint="nbb")
