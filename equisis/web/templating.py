@@ -24,6 +24,27 @@ NAVIGATION = [
     ("company.settings", i18n.N_("Settings"), ("admin",)),
 ]
 
+#: Where a ledger entry's source document is shown: source type → (endpoint, id argument). A module
+#: whose documents post to the ledger adds its line, so drill-downs (VAT grids, ledger entries) link to it.
+SOURCE_ENDPOINTS: dict[str, tuple[str, str]] = {
+    "sales_invoice": ("sales.invoice_detail", "invoice_id"),
+    "purchase_invoice": ("purchases.invoice_detail", "invoice_id"),
+}
+
+
+def source_url(source_type: str | None, source_id) -> str:
+    """The URL of an entry's source document, or '' when no screen shows that kind of source."""
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    target = SOURCE_ENDPOINTS.get(source_type or "")
+    if not target or source_id in (None, ""):
+        return ""
+    try:
+        return url_for(target[0], **{target[1]: int(source_id)})
+    except (BuildError, ValueError):
+        return ""
+
 
 def _locale() -> str:
     return i18n.BABEL_LOCALES[i18n.current_language()]
@@ -78,6 +99,7 @@ def init_app(app: Flask) -> None:
         _=i18n.gettext, ngettext=i18n.ngettext, csrf_token=security.csrf_token,
         new_form_key=security.new_form_key, languages=i18n.LANGUAGE_NAMES,
         current_language=i18n.current_language, role_labels=ROLE_LABELS, role_choices=role_choices, menu=menu,
+        source_url=source_url,
     )
     app.jinja_env.filters.update(money=money, date=date, datetime=datetime, local_path=local_path)
     app.jinja_env.trim_blocks = True

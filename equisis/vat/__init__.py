@@ -1,0 +1,1 @@
+"""VAT: the one tax engine (tax.py), the periodic return, the listings and their Intervat XML."""
