@@ -9,6 +9,7 @@ MIGRATION_MODULES = [
     "equisis.company.migrations",
     "equisis.documents.migrations",
     "equisis.parties.migrations",
+    "equisis.catalog.migrations",
     "equisis.ledger.migrations",
     "equisis.lan.migrations",
 ]
