@@ -99,6 +99,8 @@ BLUEPRINTS = [
     "equisis.ledger.views:bp",
     "equisis.reports.views:bp",
     "equisis.catalog.views:bp",
+    "equisis.parties.views:bp",
+    "equisis.parties.views:api_bp",
     "equisis.web.api:bp",
 ]
 

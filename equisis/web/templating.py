@@ -14,6 +14,7 @@ from equisis.web import security
 #: The back-office menu: (endpoint, label, roles). Modules add their entries here.
 NAVIGATION = [
     ("shell.dashboard", i18n.N_("Dashboard"), ("*",)),
+    ("parties.party_list", i18n.N_("Customers & suppliers"), ("accountant", "sales")),
     ("catalog.items", i18n.N_("Catalog"), ("accountant", "sales", "warehouse")),
     ("ledger.home", i18n.N_("Accounting"), ("accountant",)),
     ("reports.index", i18n.N_("Reports"), ("accountant",)),
