@@ -12,6 +12,7 @@ MIGRATION_MODULES = [
     "equisis.catalog.migrations",
     "equisis.ledger.migrations",
     "equisis.lan.migrations",
+    "equisis.purchases.migrations",
 ]
 
 

@@ -101,6 +101,7 @@ BLUEPRINTS = [
     "equisis.catalog.views:bp",
     "equisis.parties.views:bp",
     "equisis.parties.views:api_bp",
+    "equisis.purchases.views:bp",
     "equisis.web.api:bp",
 ]
 

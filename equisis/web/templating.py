@@ -17,6 +17,7 @@ NAVIGATION = [
     ("parties.party_list", i18n.N_("Customers & suppliers"), ("accountant", "sales")),
     ("catalog.items", i18n.N_("Catalog"), ("accountant", "sales", "warehouse")),
     ("ledger.home", i18n.N_("Accounting"), ("accountant",)),
+    ("purchases.invoice_list", i18n.N_("Purchases"), ("accountant",)),
     ("reports.index", i18n.N_("Reports"), ("accountant",)),
     ("documents.archive", i18n.N_("Documents"), ("accountant",)),
     ("company.audit_log", i18n.N_("Audit log"), ("accountant",)),
