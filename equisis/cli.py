@@ -389,6 +389,7 @@ COMMAND_MODULES: dict[str, str] = {
     "entries": "equisis.ledger.cli",
     "report": "equisis.reports.cli",
     "accountant-pack": "equisis.reports.cli",
+    "vat": "equisis.vat.cli",
     "catalog": "equisis.catalog.cli",
 }
 

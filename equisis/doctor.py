@@ -14,6 +14,7 @@ from equisis.store import doctor as store_doctor
 
 MODULE_CHECKS: list[str] = [
     "equisis.ledger.doctor",
+    "equisis.vat.doctor",
 ]
 
 

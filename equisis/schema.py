@@ -11,6 +11,7 @@ MIGRATION_MODULES = [
     "equisis.parties.migrations",
     "equisis.catalog.migrations",
     "equisis.ledger.migrations",
+    "equisis.vat.migrations",
     "equisis.lan.migrations",
     "equisis.purchases.migrations",
 ]

@@ -367,7 +367,7 @@ SECTIONS: list[PackSection] = [
 ]
 
 #: Modules adding sections: each has ``pack_sections() -> [section]`` (see the module docstring).
-SECTION_MODULES: list[str] = []
+SECTION_MODULES: list[str] = ["equisis.vat.pack"]
 
 
 def sections() -> list:

@@ -98,6 +98,7 @@ BLUEPRINTS = [
     "equisis.backup.views:bp",
     "equisis.ledger.views:bp",
     "equisis.reports.views:bp",
+    "equisis.vat.views:bp",
     "equisis.catalog.views:bp",
     "equisis.parties.views:bp",
     "equisis.parties.views:api_bp",

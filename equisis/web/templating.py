@@ -19,6 +19,7 @@ NAVIGATION = [
     ("ledger.home", i18n.N_("Accounting"), ("accountant",)),
     ("purchases.invoice_list", i18n.N_("Purchases"), ("accountant",)),
     ("reports.index", i18n.N_("Reports"), ("accountant",)),
+    ("vat.overview", i18n.N_("VAT"), ("accountant",)),
     ("documents.archive", i18n.N_("Documents"), ("accountant",)),
     ("company.audit_log", i18n.N_("Audit log"), ("accountant",)),
     ("users.user_list", i18n.N_("Users"), ("admin",)),

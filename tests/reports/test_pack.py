@@ -134,7 +134,7 @@ SECTION_FILES = {
     "05 Partner ledgers": {"Customers' ledger.xlsx", "Suppliers' ledger.xlsx"},
     "06 NBB schema": {"NBB schema — Micro model.pdf", "NBB schema — Micro model.xlsx"},
     "07 Chart of accounts": {"Chart of accounts.xlsx"},
-    "10 Audit log": {"Audit log.csv"},
+    "11 Audit log": {"Audit log.csv"},
 }
 
 
@@ -173,21 +173,21 @@ def test_archived_documents_of_the_period_are_copied_byte_for_byte(quarter, shop
     made = shop[2]
     inside = {made["january"].relative_path: PDF + b"F1",
               made["quarter"].relative_path: b"<?xml version='1.0'?><return/>"}
-    assert in_folder(files, "08 Documents") == set(inside)
+    assert in_folder(files, "09 Documents") == set(inside)
     for path, content in inside.items():
-        assert files[f"08 Documents/{path}"] == content
+        assert files[f"09 Documents/{path}"] == content
 
 
 def test_attachments_of_the_periods_entries_and_their_sources(quarter):
     _manifest, files = quarter
-    assert in_folder(files, "09 Attachments") == {"VEN-2026-00001/ticket F1.pdf",
+    assert in_folder(files, "10 Attachments") == {"VEN-2026-00001/ticket F1.pdf",
                                                    "VEN-2026-00003/bon de commande.csv"}
-    assert files["09 Attachments/VEN-2026-00001/ticket F1.pdf"] == PDF + b"receipt"
+    assert files["10 Attachments/VEN-2026-00001/ticket F1.pdf"] == PDF + b"receipt"
 
 
 def test_the_audit_log_extract_holds_the_periods_events_only(quarter):
     _manifest, files = quarter
-    text = files["10 Audit log/Audit log.csv"].decode("utf-8-sig")
+    text = files["11 Audit log/Audit log.csv"].decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][:6] == ["No.", "When", "Who", "Action", "Object", "Reference"]
     events = rows[1:]
@@ -211,7 +211,7 @@ def test_the_manifest_lists_every_file_with_its_checksum(quarter, shop):
         assert entry["size"] == len(files[path])
         assert entry["sha256"] == hashlib.sha256(files[path]).hexdigest()
     assert [s["folder"] for s in manifest["sections"]][:2] == ["01 Journals", "02 Trial balance"]
-    assert manifest["not_included"] == ["vat-returns", "vat-listings"]
+    assert manifest["not_included"] == []  # the VAT module adds its returns and listings
 
 
 def test_an_altered_document_is_left_out_and_reported(quarter, shop):
@@ -219,19 +219,19 @@ def test_an_altered_document_is_left_out_and_reported(quarter, shop):
     altered = shop[2]["altered"].relative_path
     assert not any(name.endswith(altered) for name in files)
     (problem,) = manifest["problems"]
-    assert problem["path"] == f"08 Documents/{altered}" and problem["error"] == "DocumentAltered"
+    assert problem["path"] == f"09 Documents/{altered}" and problem["error"] == "DocumentAltered"
     assert "checksum" in problem["message"]
     readme = files["README.txt"].decode("utf-8-sig")
-    assert f"08 Documents/{altered}" in readme and "failed their checksum check" in readme
+    assert f"09 Documents/{altered}" in readme and "failed their checksum check" in readme
 
 
 def test_the_readme_explains_the_contents(quarter):
     _manifest, files = quarter
     readme = files["README.txt"].decode("utf-8-sig")
     assert "Déco Sophie SRL" in readme and "from 01/01/2026 to 31/03/2026" in readme
-    for folder in ("01 Journals", "06 NBB schema", "08 Documents", "10 Audit log"):
+    for folder in ("01 Journals", "06 NBB schema", "08 VAT", "09 Documents", "11 Audit log"):
         assert f"- {folder}: " in readme
-    assert "VAT returns and listings are not part of this version" in readme
+    assert "VAT returns and listings are not part of this version" not in readme  # the VAT module's section
     assert "manifest.json" in readme
 
 
@@ -248,10 +248,10 @@ def test_folders_and_readme_speak_the_chosen_language(reader, tmp_path):
     assert "- 01 Journaux: " in readme
     assert gettext("Contents:", locale="fr") in readme
     vat_line = "VAT returns and listings are not part of this version of the pack."
-    assert gettext(vat_line, locale="fr") in readme
+    assert gettext(vat_line, locale="fr") not in readme  # the VAT module adds its section
     assert manifest["language"] == "fr"
     # the whole year holds the April document and the May entry's attachment too
-    assert any(n.startswith("08 Documents/2026/2026-04/VEN/") for n in names)
+    assert any(n.startswith("09 Documents/2026/2026-04/VEN/") for n in names)
     assert any(n.endswith("/may.pdf") for n in names)
 
 
