@@ -391,6 +391,7 @@ COMMAND_MODULES: dict[str, str] = {
     "accountant-pack": "equisis.reports.cli",
     "vat": "equisis.vat.cli",
     "catalog": "equisis.catalog.cli",
+    "invoice": "equisis.sales.cli",
 }
 
 

@@ -14,6 +14,7 @@ MIGRATION_MODULES = [
     "equisis.vat.migrations",
     "equisis.lan.migrations",
     "equisis.purchases.migrations",
+    "equisis.sales.migrations",
 ]
 
 

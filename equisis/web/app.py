@@ -103,6 +103,7 @@ BLUEPRINTS = [
     "equisis.parties.views:bp",
     "equisis.parties.views:api_bp",
     "equisis.purchases.views:bp",
+    "equisis.sales.views:bp",
     "equisis.web.api:bp",
 ]
 

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("shell.dashboard", i18n.N_("Dashboard"), ("*",)),
     ("parties.party_list", i18n.N_("Customers & suppliers"), ("accountant", "sales")),
     ("catalog.items", i18n.N_("Catalog"), ("accountant", "sales", "warehouse")),
+    ("sales.invoices", i18n.N_("Sales"), ("accountant", "sales")),
     ("ledger.home", i18n.N_("Accounting"), ("accountant",)),
     ("purchases.invoice_list", i18n.N_("Purchases"), ("accountant",)),
     ("reports.index", i18n.N_("Reports"), ("accountant",)),

@@ -1,0 +1,1 @@
+"""Sales: invoices and credit notes, their PDF and mail, statistics (issue 4)."""
