@@ -17,6 +17,9 @@ from equisis.demo.books import belgian_vat, foreign_vat
 from equisis.ledger import service as ledger
 from equisis.ledger.models import Entry, GridBalance, Journal
 from equisis.parties.models import Party
+from equisis.purchases.models import PurchaseInvoice
+from equisis.sales.models import SalesInvoice
+from equisis.vat import service as vat_service
 from equisis.schema import all_migrations
 from equisis.store import Instance
 
@@ -89,6 +92,31 @@ def test_sales_and_purchases_carry_the_belgian_vat_grids(demo):
     assert grids["03"][1] > grids["01"][1] > 0             # bases on the credit side
     assert grids["81"][0] > 0 and grids["59"][0] > 0       # purchases and deductible VAT on the debit side
     assert grids["49"][0] > 0 and grids["64"][0] > 0       # credit notes: base 49, VAT 64 (debit)
+
+
+def test_the_year_is_made_of_documents_and_its_vat_returns_are_filed_and_plausible(demo):
+    """Invoices, credit notes and purchases are documents; Q1-Q3 are filed, their periods locked, and
+    each return's balance is what the quarter's VAT settlement entry moved to the VAT current account."""
+    store, _seconds = demo
+    with store.session():
+        invoices = SalesInvoice.select().where(SalesInvoice.kind == "invoice").count()
+        credit_notes = SalesInvoice.select().where(SalesInvoice.kind == "credit_note").count()
+        bought = PurchaseInvoice.select().count()
+        numbers = [i.number for i in SalesInvoice.select().where(SalesInvoice.kind == "invoice")
+                   .order_by(SalesInvoice.date, SalesInvoice.id)]
+        returns = {q: vat_service.compute_return(f"2026-Q{q}") for q in range(1, 5)}
+        settled = {e.description: sum(x.credit_cents - x.debit_cents for x in ledger.entry_lines(e.id)
+                                      if x.account.code == "4512")
+                   for e in Entry.select().join(Journal).where(Journal.code == "OD")
+                   if e.description.startswith("Déclaration TVA")}
+    assert invoices > 250 and credit_notes >= 1 and bought > 200
+    assert numbers == sorted(numbers), "invoice numbers follow their dates"
+    assert [bool(returns[q].filed) for q in range(1, 5)] == [True, True, True, False]
+    for q in (1, 2, 3):
+        grids = returns[q].grids
+        assert grids["03"] > grids["01"] > 0 and grids["54"] > 0 and grids["81"] > 0 and grids["59"] > 0
+        assert grids["46"] > 0 or grids["44"] > 0
+        assert grids.get("71", 0) - grids.get("72", 0) == settled[f"Déclaration TVA T{q} 2026"]
 
 
 def test_receivables_have_open_items_some_overdue_and_payments_are_matched(demo):

@@ -1,8 +1,10 @@
 """The demo company: Sophie's home-decoration shop in Namur (see shared STORIES.md), with her staff.
 
-``books.py`` gives it customers and suppliers with valid VAT numbers and its
-fiscal year's accounting up to ``today``. Later modules add to it: items with
-EAN barcodes, invoices and till tickets as documents, stock.
+``books.py`` gives it customers and suppliers with valid VAT numbers and plans
+its fiscal year up to ``today``; ``catalog.py`` its items (EAN barcodes,
+eco-fees, price lists); ``trade.py`` turns the year's sales and purchases into
+real invoices, credit notes and purchase invoices and posts the rest. Later
+modules add till tickets and stock.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import datetime as dt
 
 from equisis import onboarding
 from equisis.company import rules
-from equisis.demo import books
+from equisis.demo import trade
 from equisis.store import audit
 from equisis.users import service as users
 
@@ -43,5 +45,26 @@ def build_demo(instance, slug: str = "demo", today: dt.date | None = None) -> st
         for username, name, role, language, pin in STAFF:
             users.add_user(username, DEMO_PASSWORD, role, display_name=name, language=language, pin=pin)
         users.set_pin("sophie", "0000")
-        books.build_books(today)
+        trade.build_trade(today)
+        file_vat_returns(instance.get(created), today)
     return created
+
+
+#: The return of a quarter is filed by the 25th of the month after it (Intervat).
+FILING_DELAY = dt.timedelta(days=25)
+
+
+def file_vat_returns(store, today: dt.date) -> list[str]:
+    """File (and archive) the returns whose deadline has passed, as Mme Dubois did: their periods lock."""
+    from equisis.vat import service as vat
+
+    filed = []
+    for quarter in range(1, 5):
+        end = dt.date(today.year, 3 * quarter, 1) + dt.timedelta(days=31)
+        end = end.replace(day=1) - dt.timedelta(days=1)
+        if end + FILING_DELAY <= today:
+            code = f"{today.year}-Q{quarter}"
+            vat.file_and_archive(store, code, today=today)
+            filed.append(code)
+    return filed
+
