@@ -224,11 +224,17 @@ def company_language() -> str | None:
 
 def label(item: Item, language: str) -> str:
     """The item's label in ``language``, else in the company's language, else any (its code at worst)."""
-    return rules.pick_label(item.labels(), language, company_language(), default=item.code)
+    return _pick(item.labels(), language, default=item.code)
 
 
 def description(item: Item, language: str) -> str:
-    return rules.pick_label(item.descriptions(), language, company_language())
+    return _pick(item.descriptions(), language)
+
+
+def _pick(texts: dict, language: str, default: str = "") -> str:
+    if (texts.get(language) or "").strip():  # the usual case: no need to read the company's language
+        return texts[language].strip()
+    return rules.pick_label(texts, language, company_language(), default=default)
 
 
 ITEM_FIELDS = {*TEXT_FIELDS, "family", "nature", "vat_rate", "vat_rate_bp", "sale_price", "sale_price_e4",
