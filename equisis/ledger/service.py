@@ -52,7 +52,8 @@ from equisis.ledger.reconciliation import (MatchGroupView, MatchResult, OpenItem
 from equisis.ledger.rules import DraftEntry, DraftLine, line  # noqa: F401  (the drafts callers build)
 from equisis.ledger.years import (create_fiscal_year, create_next_fiscal_year, find_fiscal_year,  # noqa: F401
                                   find_period, fiscal_year_of, fiscal_years, lock_period,
-                                  lock_periods_for_vat_return, periods, set_lock_dates, unlock_period)
+                                  lock_periods_for_vat_return, next_open_day, periods, set_lock_dates,
+                                  unlock_period)
 from equisis.store import audit
 from equisis.store.database import write
 

@@ -124,6 +124,20 @@ def lock_periods_for_vat_return(start: dt.date, end: dt.date) -> list[str]:
     return codes
 
 
+def next_open_day(day: dt.date) -> dt.date | None:
+    """``day`` when its period is open, else the first day of the next open period (None: none is open).
+
+    A document that arrives late for a declared (locked) period is booked there, never silently into
+    the declared one (the purchase module asks the user to confirm the date).
+    """
+    period = Period.select().where((Period.start <= day) & (Period.end >= day)).first()
+    if period is None or period.state != "locked":
+        return day
+    following = (Period.select().where((Period.start > day) & (Period.state != "locked"))
+                 .order_by(Period.start).first())
+    return following.start if following else None
+
+
 def set_lock_dates(*, everyone: dt.date | None, accountant: dt.date | None) -> None:
     """Lock the books up to ``everyone`` for all roles but admin/accountant, up to ``accountant`` for all."""
     if everyone and accountant and accountant > everyone:

@@ -181,6 +181,12 @@ class ConfirmationRequired(EquisisError):
         return data
 
 
+class BookedInNextOpenPeriod(EquisisError):
+    template = N_("The invoice date {date} falls in a period already declared (VAT return filed or closed): "
+                  "the invoice will be booked on {booking}, in the next open period.")
+    field = "booking_date"
+
+
 class _Joined:
     """The warnings' messages in the reader's language, rendered when the message is."""
 

@@ -26,7 +26,7 @@ from equisis.ledger.errors import AccountNotFound, Amount, Day
 from equisis.ledger.rules import DraftEntry
 from equisis.parties import service as parties
 from equisis.purchases import rules
-from equisis.purchases.errors import (AccountNotAllowed, AccountOrItemRequired, AccountUnknown,
+from equisis.purchases.errors import (AccountNotAllowed, BookedInNextOpenPeriod, AccountOrItemRequired, AccountUnknown,
                                       ConfirmationRequired, CreditOfCreditNote, InvoiceDateRequired,
                                       InvoiceNotFound, ItemUnknown, NoFiscalYearFor, NoLines, NotADraft, NotPosted,
                                       OtherSupplier, PriceRequired, SupplierReferenceRequired, SupplierRequired,
@@ -166,6 +166,8 @@ def check(data: rules.InvoiceInput, *, language: str | None = None) -> Checked:
             lines.append(resolved)
             item_ids.append(item_id)
     booking = data.booking_date or data.invoice_date
+    if data.booking_date is None and data.invoice_date is not None:
+        booking = ledger.next_open_day(data.invoice_date) or data.invoice_date
     due = data.due_date
     if data.invoice_date is not None and due is None:
         terms = getattr(supplier, "payment_terms_days", 30) if data.kind == rules.INVOICE else 0
@@ -329,6 +331,9 @@ def _warnings(invoice: PurchaseInvoice, result: tax.TaxResult, vat_check) -> lis
                                         result.total_cents, others, Amount, Day.of)
     if vat_check is not None and not isinstance(vat_check, VatMismatch):
         warnings.append(vat_check)
+    if invoice.booking_date and invoice.invoice_date and invoice.booking_date > invoice.invoice_date \
+            and ledger.next_open_day(invoice.invoice_date) == invoice.booking_date:
+        warnings.append(BookedInNextOpenPeriod(date=Day.of(invoice.invoice_date), booking=Day.of(invoice.booking_date)))
     if invoice.credit_of_id:
         original = invoice.credit_of
         credited = (PurchaseInvoice.select(fn.COALESCE(fn.SUM(PurchaseInvoice.total_cents), 0))

@@ -92,7 +92,7 @@ def test_a_price_with_more_decimals_than_the_scale():
 
 def test_an_invoice_booked_in_a_locked_period(suppliers, enter):
     ledger.lock_period("2026-03", fiscal_year="2026")
-    draft = enter(suppliers["be"], line(), post=False)
+    draft = enter(suppliers["be"], line(), post=False, booking_date=D(2026, 3, 12))
     with pytest.raises(ValidationErrors) as refused:
         service.post_invoice(draft.id, role="accountant")
     assert [type(p).__name__ for p in refused.value.problems] == ["PeriodLocked"]
@@ -100,6 +100,21 @@ def test_an_invoice_booked_in_a_locked_period(suppliers, enter):
     # booked on receipt in April, the invoice of 10 March goes through, numbered as the first
     posted = enter(suppliers["be"], line("604", "5"), ref="LATE", booking_date=D(2026, 4, 2))
     assert posted.number == "A2026/00001" and Entry.get_by_id(posted.entry_id).date == D(2026, 4, 2)
+
+
+def test_a_late_invoice_goes_into_the_next_open_period_never_silently_into_a_declared_one(suppliers, enter):
+    """Mme Dubois filed Q1: an invoice of 10 March arriving in April is booked on 1 April, once confirmed."""
+    ledger.lock_periods_for_vat_return(D(2026, 1, 1), D(2026, 3, 31))
+    draft = enter(suppliers["be"], line(), post=False, ref="LATE-2")
+    assert draft.booking_date == D(2026, 4, 1) and draft.invoice_date == D(2026, 3, 10)
+    with pytest.raises(ConfirmationRequired) as asked:
+        service.post_invoice(draft.id, role="accountant")
+    assert [type(w).__name__ for w in asked.value.warnings] == ["BookedInNextOpenPeriod"]
+    assert "2026" in asked.value.warnings[0].message("en")
+    posted = service.post_invoice(draft.id, role="accountant", force=True)
+    assert Entry.get_by_id(posted.entry_id).date == D(2026, 4, 1)
+    # an invoice of an open period keeps its date and asks nothing
+    assert enter(suppliers["be"], line(), ref="ON-TIME", day=D(2026, 4, 3)).booking_date == D(2026, 4, 3)
 
 
 def test_no_fiscal_year_for_the_booking_date(suppliers, enter):
