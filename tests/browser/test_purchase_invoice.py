@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from equisis.parties import service as parties
 from equisis.store.audit import acting_as
-from tests.browser.conftest import SLUG, admin_page, chromium, live, new_page, page  # noqa: F401
+from tests.browser.conftest import SLUG
 
 pytestmark = pytest.mark.browser
 

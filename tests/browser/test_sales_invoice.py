@@ -14,7 +14,7 @@ from equisis.company import service as company_service
 from equisis.core.dates import vat_period_of
 from equisis.parties import service as parties
 from equisis.store.audit import acting_as
-from tests.browser.conftest import SLUG, admin_page, chromium, live, new_page, page  # noqa: F401
+from tests.browser.conftest import SLUG
 from tests.documents.test_mail import Collector, free_port
 
 pytestmark = pytest.mark.browser
