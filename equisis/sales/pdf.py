@@ -114,6 +114,9 @@ CATEGORY_LABELS = {"K": N_("Intra-Community supply"), "AE": N_("Reverse charge")
                    "O": N_("Outside the scope of VAT"), "E": N_("Exempt"), "Z": N_("0 %")}
 
 
+DRAFT = N_("DRAFT")
+
+
 class InvoiceDocument(BusinessDocument):
     """Draws one or several invoices (a batch to print), each starting on a new page in its own language."""
 
@@ -178,7 +181,7 @@ class InvoiceDocument(BusinessDocument):
                             if doc.credited_date else doc.credited_number))
         if doc.ogm:
             details.append((N_("Communication"), rules.format_ogm(doc.ogm)))
-        title = self.title if not doc.draft else f"{self.title} — {self._(N_('DRAFT'))}"
+        title = self.title if not doc.draft else f"{self.title} — {self._(DRAFT)}"
         self.title_block(title, details)
 
     def _summary(self, doc: PrintedInvoice) -> None:

@@ -17,8 +17,8 @@ from equisis.users.errors import InvalidPinFormat, InvalidUsername, UnknownRole,
 
 ROLES = ("admin", "accountant", "sales", "warehouse", "cashier")
 ROLE_LABELS = {
-    "admin": N_("Administrator"), "accountant": N_("Accountant"), "sales": N_("Sales"),
-    "warehouse": N_("Warehouse"), "cashier": N_("Cashier"),
+    "admin": N_("Administrator"), "accountant": N_("Accountant"), "sales": N_("Salesperson"),
+    "warehouse": N_("Warehouse clerk"), "cashier": N_("Cashier"),
 }
 #: Roles that may sign in at a shared till with a PIN. Admins and accountants hold the books:
 #: they sign in with their password (a PIN is four digits, easy to watch over a shoulder).

@@ -4,10 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from flask import Flask, g
 
 from equisis.core import i18n
-from equisis.core.money import format_money
+from equisis.core.money import format_money, to_cents
 from equisis.users.rules import ROLE_LABELS, is_allowed
 from equisis.web import security
 
@@ -19,6 +20,9 @@ NAVIGATION = [
     ("sales.invoices", i18n.N_("Sales"), ("accountant", "sales")),
     ("ledger.home", i18n.N_("Accounting"), ("accountant",)),
     ("purchases.invoice_list", i18n.N_("Purchases"), ("accountant",)),
+    ("stock.home", i18n.N_("Stock"), ("warehouse", "accountant")),
+    ("pos.home", i18n.N_("Point of sale"), ("accountant", "cashier", "sales")),
+    ("pos_loyalty.cards", i18n.N_("Loyalty & sales periods"), ("sales", "accountant")),
     ("reports.index", i18n.N_("Reports"), ("accountant",)),
     ("vat.overview", i18n.N_("VAT"), ("accountant",)),
     ("documents.archive", i18n.N_("Documents"), ("accountant",)),
@@ -57,6 +61,16 @@ def _locale() -> str:
 
 def money(cents) -> str:
     return "" if cents is None else format_money(int(cents), _locale())
+
+
+def euros(amount) -> str:
+    """A Decimal amount in euros (a margin, a unit price) as money, rounded to the cent."""
+    return "" if amount is None else money(to_cents(amount))
+
+
+def number(value) -> str:
+    """A Decimal (a percentage, a quantity) with the language's decimal separator."""
+    return "" if value is None else format_decimal(value, locale=_locale())
 
 
 def date(value) -> str:
@@ -106,6 +120,6 @@ def init_app(app: Flask) -> None:
         current_language=i18n.current_language, role_labels=ROLE_LABELS, role_choices=role_choices, menu=menu,
         source_url=source_url,
     )
-    app.jinja_env.filters.update(money=money, date=date, datetime=datetime, local_path=local_path)
+    app.jinja_env.filters.update(money=money, euros=euros, number=number, date=date, datetime=datetime, local_path=local_path)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

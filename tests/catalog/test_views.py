@@ -70,7 +70,7 @@ def test_create_an_item_through_the_form_once(admin, slug, books):
         chair = catalog.find_item("CHAIR")
         assert chair.sale_price_e4 == 1200000 and [b.code for b in catalog.barcodes_of(chair)] == ["96385074"]
     page = text_of(admin.get(first.headers["Location"]))
-    assert "40.00" in page and "33.33 %" in page          # margin 40 € = 33.33 % of the sale price
+    assert "40,00\xa0€" in page and "33,33 %" in page     # margin 40 € = 33.33 % of the sale price (en_BE)
 
 
 def test_bad_input_on_the_form_comes_back_next_to_the_fields(admin, slug, books):
@@ -124,7 +124,7 @@ def test_eco_fee_without_amount_on_the_form(admin, slug, books):
 def test_live_margin(admin, slug):
     response = admin.get(f"/c/{slug}/catalog/margin?sale_price=3&purchase_price=24&stock_unit=pce&sale_unit=pce"
                          "&purchase_unit=box&purchase_factor=12")
-    assert "1.00 €" in text_of(response) and "33.33 %" in text_of(response)
+    assert "1,00\xa0€" in text_of(response) and "33,33 %" in text_of(response)
     assert "—" in text_of(admin.get(f"/c/{slug}/catalog/margin?sale_price=x"))
 
 
