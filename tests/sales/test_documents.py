@@ -50,7 +50,7 @@ def test_every_print_is_archived(store, posted_invoice):
 def test_a_draft_prints_marked_draft_and_is_not_archived(store, customer, chair):
     draft = sales.create_invoice(doc(customer, line("CHAIR")))
     content, row = delivery.print_invoice(store, draft.id)
-    assert row is None and "DRAFT" in text_of(content)
+    assert row is None and "BROUILLON" in text_of(content)  # the customer writes French
     assert delivery.printed_of(draft).qr_payload() is None
 
 
