@@ -392,6 +392,7 @@ COMMAND_MODULES: dict[str, str] = {
     "vat": "equisis.vat.cli",
     "catalog": "equisis.catalog.cli",
     "invoice": "equisis.sales.cli",
+    "stock": "equisis.stock.cli",
 }
 
 

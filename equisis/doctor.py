@@ -15,6 +15,7 @@ from equisis.store import doctor as store_doctor
 MODULE_CHECKS: list[str] = [
     "equisis.ledger.doctor",
     "equisis.vat.doctor",
+    "equisis.stock.doctor",
 ]
 
 

@@ -12,6 +12,7 @@ MIGRATION_MODULES = [
     "equisis.catalog.migrations",
     "equisis.ledger.migrations",
     "equisis.vat.migrations",
+    "equisis.stock.migrations",
     "equisis.lan.migrations",
     "equisis.purchases.migrations",
     "equisis.sales.migrations",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import threading
 
 import apsw
 import peewee
@@ -22,6 +23,7 @@ from playhouse.apsw_ext import APSWDatabase
 from equisis.store.errors import PostedRowImmutable, ReadOnlyCompany, StorageFull
 
 BUSY_TIMEOUT_S = 10
+WRITER_QUEUE_TIMEOUT_S = 120
 IMMUTABLE_MARK = "equisis:immutable:"
 
 
@@ -30,6 +32,10 @@ class CompanyDatabase(APSWDatabase):
 
     def __init__(self, path, *, read_only: bool = False):
         self.read_only = read_only
+        # The server's threads queue here for the one writer slot: SQLite's busy handler polls with growing
+        # sleeps, so under eight busy writers an unlucky one could lose every race for the whole busy timeout
+        # and see "database is locked"; a lock wakes the next waiter as soon as the writer commits.
+        self.writer_lock = threading.Lock()
         if read_only:
             flags = apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI
             pragmas = [("foreign_keys", "ON"), ("query_only", "ON")]
@@ -112,6 +118,7 @@ def write():
     database = current_database()
     if database.read_only:
         raise ReadOnlyCompany()
+    queued = not database.in_transaction() and database.writer_lock.acquire(timeout=WRITER_QUEUE_TIMEOUT_S)
     try:
         with database.atomic("IMMEDIATE") as transaction:
             yield transaction
@@ -120,6 +127,9 @@ def write():
         if translated is exc:
             raise
         raise translated from exc
+    finally:
+        if queued:
+            database.writer_lock.release()
 
 
 def in_write_transaction() -> bool:

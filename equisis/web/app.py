@@ -104,6 +104,8 @@ BLUEPRINTS = [
     "equisis.parties.views:api_bp",
     "equisis.purchases.views:bp",
     "equisis.sales.views:bp",
+    "equisis.stock.views:bp",
+    "equisis.stock.views:api_bp",
     "equisis.web.api:bp",
 ]
 

@@ -22,6 +22,7 @@ NAVIGATION = [
     ("purchases.invoice_list", i18n.N_("Purchases"), ("accountant",)),
     ("reports.index", i18n.N_("Reports"), ("accountant",)),
     ("vat.overview", i18n.N_("VAT"), ("accountant",)),
+    ("stock.home", i18n.N_("Stock"), ("warehouse", "accountant")),
     ("documents.archive", i18n.N_("Documents"), ("accountant",)),
     ("company.audit_log", i18n.N_("Audit log"), ("accountant",)),
     ("users.user_list", i18n.N_("Users"), ("admin",)),
