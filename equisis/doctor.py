@@ -16,6 +16,7 @@ MODULE_CHECKS: list[str] = [
     "equisis.ledger.doctor",
     "equisis.vat.doctor",
     "equisis.stock.doctor",
+    "equisis.pos.doctor",
 ]
 
 

@@ -16,6 +16,8 @@ MIGRATION_MODULES = [
     "equisis.lan.migrations",
     "equisis.purchases.migrations",
     "equisis.sales.migrations",
+    "equisis.pos.migrations",
+    "equisis.pos.loyalty.migrations",
 ]
 
 

@@ -30,7 +30,7 @@ STAFF = [
     ("els", "Els Peeters", "cashier", "nl", "5678"),
     ("tom", "Tom Janssens", "warehouse", "nl", None),
     ("dubois", "Fiduciaire Dubois", "accountant", "fr", None),
-    ("julie", "Julie Martin", "sales", "fr", None),
+    ("julie", "Julie Martin", "sales", "fr", "2468"),  # the shop's supervisor at the till
 ]
 
 

@@ -5,6 +5,7 @@ cost one hash verification, so response time does not reveal which user names ex
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -164,13 +165,60 @@ def company_of_token(token: str) -> str | None:
     return slug if sep else None
 
 
+#: The label of the short-lived tokens a page mints for its signed-in user (the till); they expire
+#: SESSION_TOKEN_HOURS after their creation and are revoked when the user signs out there.
+SESSION_TOKEN_LABEL = "page session"
+SESSION_TOKEN_HOURS = 12
+
+
+def _expired(row: ApiToken, now: dt.datetime | None = None) -> bool:
+    if row.label != SESSION_TOKEN_LABEL:
+        return False
+    now = now or dt.datetime.fromisoformat(audit.now_iso())
+    return dt.datetime.fromisoformat(row.created_at) + dt.timedelta(hours=SESSION_TOKEN_HOURS) <= now
+
+
 def user_for_token(token: str) -> User:
     row = (ApiToken.select(ApiToken, User).join(User)
            .where((ApiToken.token_hash == _token_hash(token or "")) & ApiToken.revoked_at.is_null()
                   & User.active).first())
-    if row is None:
+    if row is None or _expired(row):
         raise InvalidToken()
     return row.user
+
+
+def session_token(company_slug: str, user_id: int, reuse: str | None = None) -> str:
+    """A short-lived bearer token for a page that calls the API as its signed-in user (the till page).
+
+    ``reuse`` (the token the page had) is kept while it is the same user's, unrevoked and unexpired;
+    otherwise it is revoked and a new one issued. Expired page tokens of the user are revoked on the way.
+    """
+    user = User.get_by_id(user_id)
+    if reuse:
+        row = ApiToken.get_or_none(ApiToken.token_hash == _token_hash(reuse))
+        if row is not None and row.user_id == user.id and row.revoked_at is None and not _expired(row) \
+                and company_of_token(reuse) == company_slug:
+            return reuse
+        revoke_token_value(reuse)
+    with write():
+        for row in ApiToken.select().where((ApiToken.user == user) & (ApiToken.label == SESSION_TOKEN_LABEL)
+                                           & ApiToken.revoked_at.is_null()):
+            if _expired(row):
+                ApiToken.update(revoked_at=audit.now_iso()).where(ApiToken.id == row.id).execute()
+    return issue_token(company_slug, user.username, SESSION_TOKEN_LABEL)
+
+
+def revoke_token_value(token: str | None) -> bool:
+    """Revoke the token given in clear (a page signing out); False when it is unknown or revoked already."""
+    if not token:
+        return False
+    with write():
+        row = ApiToken.get_or_none(ApiToken.token_hash == _token_hash(token))
+        if row is None or row.revoked_at is not None:
+            return False
+        ApiToken.update(revoked_at=audit.now_iso()).where(ApiToken.id == row.id).execute()
+        audit.record("cancel", "api_token", row.id, before={"revoked": False}, after={"revoked": True})
+    return True
 
 
 def revoke_token(token_id: int) -> None:

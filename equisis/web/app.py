@@ -106,6 +106,9 @@ BLUEPRINTS = [
     "equisis.sales.views:bp",
     "equisis.stock.views:bp",
     "equisis.stock.views:api_bp",
+    "equisis.pos.loyalty.views:bp",
+    "equisis.pos.views:bp",
+    "equisis.pos.views:api_bp",
     "equisis.web.api:bp",
 ]
 

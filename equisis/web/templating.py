@@ -23,6 +23,8 @@ NAVIGATION = [
     ("reports.index", i18n.N_("Reports"), ("accountant",)),
     ("vat.overview", i18n.N_("VAT"), ("accountant",)),
     ("stock.home", i18n.N_("Stock"), ("warehouse", "accountant")),
+    ("pos.home", i18n.N_("Point of sale"), ("accountant", "cashier", "sales")),
+    ("pos_loyalty.cards", i18n.N_("Loyalty & sales periods"), ("sales", "accountant")),
     ("documents.archive", i18n.N_("Documents"), ("accountant",)),
     ("company.audit_log", i18n.N_("Audit log"), ("accountant",)),
     ("users.user_list", i18n.N_("Users"), ("admin",)),

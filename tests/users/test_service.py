@@ -263,3 +263,47 @@ def test_the_last_active_administrator_cannot_be_demoted_or_deactivated(company)
     service.add_user("marc", "long enough", "admin")
     service.update_user(sophie.id, role="accountant")  # another admin remains
     assert User.get_by_id(sophie.id).role == "accountant"
+
+
+def test_a_page_session_token_is_reused_then_replaced_for_another_user(company):
+    karim = add_cashier()
+    token = service.session_token(company.slug, karim.id)
+    assert service.user_for_token(token).username == "karim"
+    assert service.session_token(company.slug, karim.id, reuse=token) == token
+    sophie = service.find_user("sophie")
+    other = service.session_token(company.slug, sophie.id, reuse=token)  # another cashier took the till
+    assert other != token and service.user_for_token(other).username == "sophie"
+    with pytest.raises(InvalidToken):
+        service.user_for_token(token)
+
+
+def test_a_page_session_token_expires_and_is_replaced(company):
+    import datetime as dt
+
+    karim = add_cashier()
+    token = service.session_token(company.slug, karim.id)
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=service.SESSION_TOKEN_HOURS, minutes=1)
+    clock = audit._clock.set(lambda: later)
+    try:
+        with pytest.raises(InvalidToken):
+            service.user_for_token(token)
+        fresh = service.session_token(company.slug, karim.id, reuse=token)
+        assert fresh != token and service.user_for_token(fresh).username == "karim"
+    finally:
+        audit._clock.reset(clock)
+    assert ApiToken.get(ApiToken.token_hash == service._token_hash(token)).revoked_at is not None
+
+
+def test_revoking_a_token_by_its_value(company):
+    token = service.issue_token(company.slug, "sophie", label="API")
+    assert service.revoke_token_value(token) is True
+    assert service.revoke_token_value(token) is False and service.revoke_token_value("nope.x") is False
+    with pytest.raises(InvalidToken):
+        service.user_for_token(token)
+    a_label_token = service.issue_token(company.slug, "sophie")  # ordinary tokens never expire
+    later = __import__("datetime").datetime(2100, 1, 1, tzinfo=__import__("datetime").timezone.utc)
+    clock = audit._clock.set(lambda: later)
+    try:
+        assert service.user_for_token(a_label_token).username == "sophie"
+    finally:
+        audit._clock.reset(clock)

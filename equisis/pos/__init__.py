@@ -1,0 +1,1 @@
+"""The point of sale: the till, cash sessions, payments, tickets, vouchers and loyalty."""
