@@ -60,10 +60,11 @@ class Context:
 
         return Instance(self.instance_path, all_migrations(), read_only=read_only)
 
-    def company_slug(self, slug: str | None) -> str:
+    def company_slug(self, slug: str | None, *, read_only: bool = False) -> str:
+        """``slug``, or the instance's only company (``read_only``: looked up without taking any lock)."""
         if slug:
             return slug
-        slugs = self.instance.slugs()
+        slugs = (self.reader if read_only else self.instance).slugs()
         if len(slugs) == 1:
             return slugs[0]
         if not slugs:

@@ -15,16 +15,6 @@ from equisis.catalog import labels
 from equisis.core.errors import EquisisError
 
 
-def _slug(obj, slug: str | None) -> str:
-    if slug:
-        return slug
-    slugs = obj.reader.slugs()
-    if len(slugs) == 1:
-        return slugs[0]
-    if not slugs:
-        raise click.UsageError(f"no company in {obj.instance_path}")
-    raise click.UsageError(f"several companies ({', '.join(slugs)}): choose one with --company")
-
 
 @click.group("catalog")
 def catalog():
@@ -48,7 +38,7 @@ def labels_command(obj, codes, out, layout, copies, language, slug):
     if not wanted:
         raise click.UsageError("--items needs at least one item code")
     try:
-        with obj.reader.get(_slug(obj, slug)).session():
+        with obj.reader.get(obj.company_slug(slug, read_only=True)).session():
             data = labels.labels_pdf(wanted, layout=layout, language=language, copies=copies)
     except EquisisError as exc:
         click.echo(f"Error: {exc.message()}", err=True)

@@ -55,22 +55,12 @@ def _common(command):
     return command
 
 
-def _slug(obj, slug: str | None) -> str:
-    if slug:
-        return slug
-    slugs = obj.reader.slugs()
-    if len(slugs) == 1:
-        return slugs[0]
-    if not slugs:
-        raise click.UsageError(f"no company in {obj.instance_path}")
-    raise click.UsageError(f"several companies ({', '.join(slugs)}): choose one with --company")
-
 
 def _run(obj, slug, fmt, out: Path, language, build) -> None:
     """Open the company read-only, build the sheet, write the file (the PDF after the data is read)."""
     language = language or current_language()
     try:
-        store = obj.reader.get(_slug(obj, slug))
+        store = obj.reader.get(obj.company_slug(slug, read_only=True))
         with store.session():
             sheet = build(language)
             # The writers load only when asked for: a CSV from a new process skips fpdf2 and openpyxl.
@@ -187,7 +177,7 @@ def accountant_pack_command(obj, start, end, out, slug, language):
     language = language or current_language()
     try:
         service.check_range(start, end)
-        store = obj.reader.get(_slug(obj, slug))
+        store = obj.reader.get(obj.company_slug(slug, read_only=True))
         from equisis.reports import pack
 
         with store.session():

@@ -25,16 +25,6 @@ def _date(_ctx, _param, value):
         raise click.BadParameter(f"{value!r} is not a date like 2026-12-31") from None
 
 
-def _slug(obj, slug: str | None) -> str:
-    if slug:
-        return slug
-    slugs = obj.reader.slugs()
-    if len(slugs) == 1:
-        return slugs[0]
-    if not slugs:
-        raise click.UsageError(f"no company in {obj.instance_path}")
-    raise click.UsageError(f"several companies ({', '.join(slugs)}): choose one with --company")
-
 
 @click.group("stock")
 def stock():
@@ -52,7 +42,7 @@ def value_command(obj, day, by, fmt, out, slug):
     """The stock value at the end of a day, by item, family or warehouse."""
     day = day or dt.date.today()
     try:
-        with obj.reader.get(_slug(obj, slug)).session():
+        with obj.reader.get(obj.company_slug(slug, read_only=True)).session():
             rows = valuation.stock_value_at(day, by=by)
     except EquisisError as exc:
         click.echo(f"Error: {exc.message()}", err=True)
@@ -72,7 +62,7 @@ def value_command(obj, day, by, fmt, out, slug):
 def moves_command(obj, code, limit, slug):
     """The item's latest moves, newest first, with the quantity after each."""
     try:
-        with obj.reader.get(_slug(obj, slug)).session():
+        with obj.reader.get(obj.company_slug(slug, read_only=True)).session():
             lines, total = reports.item_history(code, page_size=max(1, limit))
     except EquisisError as exc:
         click.echo(f"Error: {exc.message()}", err=True)

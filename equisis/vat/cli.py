@@ -30,16 +30,6 @@ def _actor() -> str:
         return "cli"
 
 
-def _slug(obj, slug: str | None, *, writer: bool = False) -> str:
-    if slug:
-        return slug
-    slugs = (obj.instance if writer else obj.reader).slugs()
-    if len(slugs) == 1:
-        return slugs[0]
-    if not slugs:
-        raise click.UsageError(f"no company in {obj.instance_path}")
-    raise click.UsageError(f"several companies ({', '.join(slugs)}): choose one with --company")
-
 
 def _fail(exc: EquisisError):
     problems = exc.problems if isinstance(exc, ValidationErrors) else [exc]
@@ -79,7 +69,7 @@ def return_command(obj, period, xml_path, pdf_path, language, slug):
     from equisis.vat import pdf, service
 
     try:
-        store = obj.reader.get(_slug(obj, slug))
+        store = obj.reader.get(obj.company_slug(slug, read_only=True))
         with store.session():
             content = service.return_xml(period)
             view = service.compute_return(period)
@@ -106,7 +96,7 @@ def client_listing_command(obj, year, xml_path, slug):
     from equisis.vat import rules, service
 
     try:
-        store = obj.reader.get(_slug(obj, slug))
+        store = obj.reader.get(obj.company_slug(slug, read_only=True))
         with store.session():
             content = service.client_listing_xml(year)
             count = len(service.client_listing(rules.parse_year(year)))
@@ -127,7 +117,7 @@ def intra_listing_command(obj, period, xml_path, slug):
     from equisis.vat import service
 
     try:
-        store = obj.reader.get(_slug(obj, slug))
+        store = obj.reader.get(obj.company_slug(slug, read_only=True))
         with store.session():
             content = service.intra_listing_xml(period)
             _, lines = service.intra_lines(period)
@@ -147,7 +137,7 @@ def file_command(obj, period, slug):
     from equisis.vat import service
 
     try:
-        store = obj.instance.get(_slug(obj, slug, writer=True))
+        store = obj.instance.get(obj.company_slug(slug))
         with store.session(), acting_as(_actor()):
             row = service.file_and_archive(store, period)
     except EquisisError as exc:
