@@ -190,3 +190,11 @@ def test_vat_numbers_are_built_with_their_check_digits():
         for _ in range(20):
             number = foreign_vat(country, rnd)
             assert number.startswith(country) and eu_vat.is_valid(number)
+
+
+def test_the_shop_has_two_tills_ready_for_the_till_screen(demo):
+    from equisis.pos import service as pos
+    store, _seconds = demo
+    with store.session():
+        tills = [(t.code, t.name, t.printer_kind, t.warehouse, t.cash_journal, t.active) for t in pos.terminals()]
+    assert tills == [("T1", "Caisse 1", "none", "MAIN", "CSH1", True), ("T2", "Caisse 2", "none", "MAIN", "CSH1", True)]

@@ -202,3 +202,29 @@ class NothingToInvoice(EquisisError):
 
 class InvalidStockMode(EquisisError):
     template = N_("“{value}” is not a stock mode (validation or close).")
+
+
+class UnknownStockPlace(EquisisError):
+    template = N_("There is no warehouse or stock location {code}: the till's goods must leave from one.")
+
+
+class NotACashJournal(EquisisError):
+    template = N_("{journal} is not a cash journal of the ledger: the session close posts in a cash journal.")
+
+
+class InvoiceNeedsVatNumber(EquisisError):
+    template = N_("{customer} has no VAT number: an invoice at the till is for a business customer.")
+
+
+class RefundNotInvoiced(EquisisError):
+    template = N_("A refund is not invoiced at the till: make a credit note in Sales.")
+
+
+class TicketNotInvoiced(EquisisError):
+    template = N_("Ticket {ticket} has no invoice.")
+    status = 404
+
+
+class CounterInvoiceNotFound(EquisisError):
+    template = N_("Till invoice {invoice} does not exist.")
+    status = 404

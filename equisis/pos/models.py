@@ -202,7 +202,8 @@ class PrintJob(BaseModel):
 
 
 class CounterInvoice(BaseModel):
-    """A summary invoice grouping a business customer's tickets of a month (no posting of its own)."""
+    """A summary invoice of a business customer's tickets (no posting of its own): the month's tickets
+    (kind "month") or one ticket invoiced at once at the till (kind "ticket"); the customer as invoiced."""
 
     number = pw.CharField(max_length=30, unique=True)
     year = pw.IntegerField()
@@ -214,6 +215,11 @@ class CounterInvoice(BaseModel):
     vat_cents = pw.IntegerField()
     total_cents = pw.IntegerField()
     created_at = pw.CharField(max_length=40)
+    kind = pw.CharField(max_length=8, default="month")          # month | ticket (migration 2)
+    language = pw.CharField(max_length=2, default="fr")
+    party_name = pw.CharField(max_length=200, default="")
+    party_address = pw.TextField(default="")
+    party_vat_number = pw.CharField(max_length=20, default="")
 
     class Meta:
         table_name = "pos_counter_invoice"

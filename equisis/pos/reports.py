@@ -131,3 +131,39 @@ def turnover(start: dt.date, end: dt.date, *, terminal_id: int | None = None) ->
     return {"start": start, "end": end, "days": days, "rates": rates, "methods": methods,
             "tickets": sum(d["tickets"] for d in days), "net_cents": sum(d["net_cents"] for d in days),
             "vat_cents": sum(d["vat_cents"] for d in days), "total_cents": sum(d["total_cents"] for d in days)}
+
+
+Z_KIND = "pos_z_report"
+Z_JOURNAL = "POSZ"
+
+
+def archive_z(place, session_id: int, *, language: str | None = None):
+    """Keep the Z report of a closed session for good (documents/<year>/<period>/POSZ/), once.
+
+    Called after the close's write transaction (archiving writes a file, then its row): the report
+    then appears in the documents archive and the accountant pack of its period. A second call
+    returns the first copy; an open session has no Z report (None).
+    """
+    from pathlib import Path
+
+    from equisis.company import service as company_service
+    from equisis.documents.models import ArchivedDocument
+    from equisis.pos.invoice_pdf import period_of
+
+    session = find_session(session_id)
+    if session.state != "closed":
+        return None
+    found = (ArchivedDocument.select().where((ArchivedDocument.object_type == "pos_session")
+                                             & (ArchivedDocument.object_id == str(session.id))
+                                             & (ArchivedDocument.kind == Z_KIND)).first())
+    if found is not None:
+        return found
+    language = language or company_service.profile().language or "fr"
+    folder = getattr(place, "folder", None)
+    content = session_pdf(session.id, language=language, company_folder=Path(folder) if folder else None)
+    day = session.close_day or dt.date.today()
+    year, period = period_of(day)
+    name = gettext(N_("{kind} report, session {session}"), locale=language, kind="Z", session=session.id)
+    return documents.archive_document(place, content, kind=Z_KIND, journal=Z_JOURNAL, year=year, period=period,
+                                      object_type="pos_session", object_id=session.id, language=language,
+                                      file_name=f"{name} {session.terminal.code}")

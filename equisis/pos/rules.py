@@ -87,6 +87,41 @@ def net_of_inclusive(gross_cents: int, rate_bp: int) -> int:
     return n
 
 
+# --------------------------------------------------------------------------- prices
+
+def inclusive_unit_price_e4(price_e4: int, discount_bp: int, rate_bp: int) -> int:
+    """A catalog or price-list price (excl. VAT per unit, e4, with its % discount) as the till's unit price:
+    VAT included, rounded to the cent as the shelf price is (``catalog.rules.price_incl_vat_cents``).
+
+    >>> inclusive_unit_price_e4(82645, 0, 2100), inclusive_unit_price_e4(100000, 1000, 2100)
+    (100000, 108900)
+    """
+    net_e4 = tax.round_div(price_e4 * (tax.FULL - discount_bp), tax.FULL)
+    return tax.round_div(net_e4 * (tax.FULL + rate_bp), tax.FULL * 100) * 100
+
+
+def best_till_price(regular_e4: int, customer: tuple[int, str] | None = None,
+                    period: tuple[int, str] | None = None) -> tuple[int, str]:
+    """The line's unit price and where it comes from ("" = the shelf price).
+
+    Precedence: the customer's price list (a customer price, a category or general list, as
+    ``catalog.price_for`` chose it) replaces the shelf price; a sales period still applies when it is
+    lower than that (the customer never pays more than a walk-in customer during the soldes); on a
+    tie the price list is named.
+
+    >>> best_till_price(1000_00, (900_00, "Pro"), (800_00, "Soldes"))
+    (80000, 'Soldes')
+    >>> best_till_price(1000_00, (900_00, "Pro"), (950_00, "Soldes")), best_till_price(1000_00)
+    ((90000, 'Pro'), (100000, ''))
+    """
+    price, label = regular_e4, ""
+    if customer is not None:
+        price, label = customer
+    if period is not None and period[0] < price:
+        price, label = period
+    return price, label
+
+
 # --------------------------------------------------------------------------- lines and totals
 
 @dataclass(frozen=True)

@@ -16,13 +16,12 @@ password) whose role has the right asked; their PIN authorises that one action.
 """
 from __future__ import annotations
 
-import re
-
 from equisis.company import service as company_service
+from equisis.core.errors import EquisisError, ValidationErrors
 from equisis.core.i18n import N_, gettext
 from equisis.pos import rules
-from equisis.pos.errors import (InvalidPrinter, InvalidStockMode, RightMissing, SupervisorNotAllowed,
-                                TerminalNameRequired, TerminalNotFound, TerminalRequired)
+from equisis.pos.errors import (InvalidStockMode, NotACashJournal, RightMissing, SupervisorNotAllowed,
+                                TerminalNameRequired, TerminalNotFound, TerminalRequired, UnknownStockPlace)
 from equisis.pos.models import PosTerminal, PrintJob
 from equisis.store import audit
 from equisis.store.database import write
@@ -45,7 +44,6 @@ DEFAULTS = {
 }
 ACTIONS = {"discount": N_("give this discount"), "refund": N_("give a refund"), "drawer": N_("open the drawer"),
            "price": N_("change a price")}
-_HOST_PORT = re.compile(r"^[A-Za-z0-9.\-]+:[0-9]{1,5}\Z")
 
 
 def setting(key: str):
@@ -86,10 +84,12 @@ def find_terminal(terminal_id) -> PosTerminal:
     return found
 
 
-def _check_printer(kind: str, address: str) -> None:
-    if kind not in ("tcp", "usb", "none") or (kind == "tcp" and not _HOST_PORT.match(address or "")) \
-            or (kind == "usb" and not (address or "").startswith("/dev/")):
-        raise InvalidPrinter(f"{kind} {address}".strip(), field="printer_address")
+def _check_printer(kind: str, address: str, timeout_ms: int = 3000) -> tuple[str, str]:
+    """(kind, address) as :func:`equisis.pos.printer.check_config` normalises them (InvalidPrinterSetting)."""
+    from equisis.pos import printer
+
+    config = printer.check_config(kind, address, (timeout_ms or 0) / 1000)
+    return config.kind, config.address
 
 
 def register_terminal(name: str, *, lan_terminal_id: int | None = None, warehouse: str = "MAIN",
@@ -99,7 +99,7 @@ def register_terminal(name: str, *, lan_terminal_id: int | None = None, warehous
     name = (name or "").strip()
     if not name:
         raise TerminalNameRequired(field="name")
-    _check_printer(printer_kind, printer_address)
+    printer_kind, printer_address = _check_printer(printer_kind, printer_address, printer_timeout_ms)
     with write():
         n = PosTerminal.select().count() + 1
         while PosTerminal.select().where(PosTerminal.code == f"T{n}").exists():
@@ -122,13 +122,68 @@ def update_terminal(terminal_id: int, **changes) -> PosTerminal:
     with write():
         terminal = find_terminal(terminal_id)
         before = terminal.snapshot()
-        _check_printer(changes.get("printer_kind", terminal.printer_kind),
-                       changes.get("printer_address", terminal.printer_address))
+        if {"printer_kind", "printer_address", "printer_timeout_ms"} & set(changes):
+            changes["printer_kind"], changes["printer_address"] = _check_printer(
+                changes.get("printer_kind", terminal.printer_kind),
+                changes.get("printer_address", terminal.printer_address),
+                changes.get("printer_timeout_ms", terminal.printer_timeout_ms))
         for key, value in changes.items():
             setattr(terminal, key, value)
         terminal.save()
         audit.record("update", "pos_terminal", terminal.id, before=before, after=terminal.snapshot())
     return terminal
+
+
+def save_terminal(terminal_id: int | None, *, name: str, warehouse: str, cash_journal: str, printer_kind: str,
+                  printer_address: str = "", printer_timeout="3") -> PosTerminal:
+    """The till settings form: create (``terminal_id`` None) or change a till, every problem reported at once.
+
+    ``warehouse`` is a stock warehouse or location code (the tickets' goods leave from there);
+    ``cash_journal`` a cash journal of the ledger (the session close posts in it); the printer is
+    checked by :func:`equisis.pos.printer.check_config` (``printer_timeout`` in seconds, as typed).
+    """
+    from equisis.ledger.models import Journal
+    from equisis.pos import printer
+    from equisis.stock.models import Location, Warehouse
+
+    problems: list[EquisisError] = []
+    name = (name or "").strip()
+    if not name:
+        problems.append(TerminalNameRequired(field="name"))
+    place = (warehouse or "").strip().upper()
+    if not place or not (Warehouse.get_or_none(Warehouse.code == place) or Location.get_or_none(Location.code == place)):
+        problems.append(UnknownStockPlace(code=place or "-", field="warehouse"))
+    journal_code = (cash_journal or "").strip().upper()
+    journal = Journal.get_or_none(Journal.code == journal_code)
+    if journal is None or journal.kind != "cash":
+        problems.append(NotACashJournal(journal=journal_code or "-", field="cash_journal"))
+    try:
+        config = printer.check_config(printer_kind, printer_address, printer_timeout)
+    except EquisisError as exc:
+        problems.append(exc)
+        config = None
+    if problems:
+        raise ValidationErrors(problems)
+    values = dict(warehouse=place, cash_journal=journal_code, printer_kind=config.kind,
+                  printer_address=config.address, printer_timeout_ms=int(round(config.timeout_s * 1000)))
+    if terminal_id is None:
+        return register_terminal(name, **values)
+    return update_terminal(terminal_id, name=name[:80], **values)
+
+
+TEST_PAGE_TITLE = N_("Test page")
+
+
+def print_test_page(terminal: PosTerminal) -> None:
+    """Send a short ESC/POS test page to the till's printer now (PrinterUnreachable, translated, if it fails)."""
+    from equisis.pos import printer, receipt
+
+    rows = [(gettext(N_("Till")), f"{terminal.code} {terminal.name}"), (gettext(N_("Printer")), terminal.printer_address),
+            (gettext(N_("Printed at")), audit.now_iso()[:16].replace("T", " "))]
+    payload = receipt.escpos_text_report(gettext(TEST_PAGE_TITLE), rows, company_service.profile().language,
+                                         width_chars=terminal.printer_width_count or 42)
+    printer.send(printer.PrinterConfig(terminal.printer_kind, terminal.printer_address,
+                                       (terminal.printer_timeout_ms or 3000) / 1000), payload)
 
 
 def terminal_for(user: User, requested=None) -> PosTerminal:

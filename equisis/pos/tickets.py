@@ -25,11 +25,11 @@ from equisis.catalog.models import Item
 from equisis.core.money import from_cents
 from equisis.ledger.rules import join_grids
 from equisis.parties import service as parties
-from equisis.pos import rules, service, vouchers
+from equisis.pos import counter, rules, service, vouchers
 from equisis.pos.errors import (CustomerNotFound, CustomerRequired, InvalidDiscount, InvalidPaymentMethod,
                                 InvalidPrice, InvalidQuantity, InvalidUuid, MixedRefund, NoLines, PaymentShort,
-                                RefundLineMismatch, RefundTooLarge, SessionClosed, SessionOfOtherTerminal,
-                                TicketNotFound, UnknownCode, VoucherKindMismatch)
+                                RefundLineMismatch, RefundNotInvoiced, RefundTooLarge, SessionClosed,
+                                SessionOfOtherTerminal, TicketNotFound, UnknownCode, VoucherKindMismatch)
 from equisis.pos.models import (CashSession, PosTerminal, PrintJob, Ticket, TicketLine, TicketPayment)
 from equisis.pos.sessions import find_session
 from equisis.sales import rules as sales_rules
@@ -122,19 +122,43 @@ def _item_by_code(code: str) -> tuple[Item | None, rules.Embedded | None]:
     return item, embedded if item is not None else None
 
 
-def shelf_price_e4(item: Item, day: dt.date) -> tuple[int, str]:
-    """The unit price VAT included, and the sales period's label when one lowers it."""
+def shelf_price_e4(item: Item, day: dt.date, *, customer=None, quantity_milli: int = 1000,
+                   categories: tuple[str, ...] | None = None) -> tuple[int, str]:
+    """The unit price VAT included, and where it comes from when it is not the shelf price.
+
+    With a customer, :func:`equisis.catalog.service.price_for` prices the item (the customer's own
+    list, a list of one of their categories, a general list; quantity breaks; its % discount is
+    folded into the unit price, not shown as a cashier's discount) — the price excl. VAT per unit
+    becomes VAT-inclusive and is rounded to the cent like the shelf price, and the ticket derives
+    its nets from these inclusive amounts as for any line. A sales period still applies when it is
+    lower (:func:`rules.best_till_price`). The label is the list's or the period's name.
+    """
     regular = catalog_rules.price_incl_vat_cents(item.sale_price_e4, item.vat_rate_bp) * 100
+    listed = None
+    if customer is not None:
+        if categories is None:
+            categories = customer_categories(customer)
+        quote = catalog.price_for(item, party_id=customer.id, quantity_milli=abs(quantity_milli) or 1000, day=day,
+                                  party_categories=categories)
+        if quote.source:
+            listed = (rules.inclusive_unit_price_e4(quote.unit_price_e4, quote.discount_bp, item.vat_rate_bp),
+                      quote.source)
     try:
         from equisis.pos import loyalty
         sale = loyalty.active_sale_price(item, day)
     except (ImportError, AttributeError):
         sale = None
+    period = None
     if sale:
-        reduced = catalog_rules.price_incl_vat_cents(sale[0], item.vat_rate_bp) * 100
-        if reduced < regular:
-            return reduced, sale[1]
-    return regular, ""
+        period = (catalog_rules.price_incl_vat_cents(sale[0], item.vat_rate_bp) * 100, sale[1])
+    return rules.best_till_price(regular, listed, period)
+
+
+def customer_categories(customer) -> tuple[str, ...]:
+    try:
+        return tuple(parties.categories_of(customer))
+    except AttributeError:  # pragma: no cover - parties without categories
+        return ()
 
 
 def _int(value, default=None):
@@ -145,7 +169,8 @@ def _int(value, default=None):
     return value
 
 
-def resolve_line(data: dict, number: int, *, day: dt.date, language: str, regime: str) -> Resolved:
+def resolve_line(data: dict, number: int, *, day: dt.date, language: str, regime: str, customer=None,
+                 categories: tuple[str, ...] = ()) -> Resolved:
     """One submitted line as the ticket will hold it (unknown code: the line is refused, UnknownCode)."""
     if not isinstance(data, dict):
         raise UnknownCode(code=str(data)[:40], field=f"lines.{number}")
@@ -173,11 +198,11 @@ def resolve_line(data: dict, number: int, *, day: dt.date, language: str, regime
     item, embedded = _item_by_code(str(data.get("item_code") or ""))
     if item is None:
         raise UnknownCode(code=str(data.get("item_code") or "")[:40], field=f"lines.{number}")
-    catalog_price, label = shelf_price_e4(item, day)
-    if embedded is not None and embedded.kind == "price":
-        catalog_price, qty = embedded.value * 100, 1000
-    elif embedded is not None:
+    if embedded is not None and embedded.kind == "weight":
         qty = embedded.value
+    catalog_price, label = shelf_price_e4(item, day, customer=customer, quantity_milli=qty, categories=categories)
+    if embedded is not None and embedded.kind == "price":
+        catalog_price, qty, label = embedded.value * 100, 1000, ""
     if qty == 0 or qty < 0:
         raise InvalidQuantity(line=number, value=str(qty), field=f"lines.{number}")
     try:
@@ -248,18 +273,25 @@ def _reward(request: TicketRequest):
     return next((r for r in loyalty.rewards_available(card.id) if r.id == int(request.redeem_reward_id)), None)
 
 
+def find_customer(customer_id):
+    """The party a till names as its customer (None: a walk-in customer); CustomerNotFound if unknown."""
+    if customer_id is None or customer_id == "":
+        return None
+    try:
+        return parties.find_party(int(customer_id))
+    except Exception:
+        raise CustomerNotFound(customer=str(customer_id)[:20], field="customer_id")
+
+
 def compute(request: TicketRequest, *, day: dt.date, language: str) -> Computed:
     """Resolve, rate and settle a ticket without saving anything (the preview uses it as it is)."""
-    customer = None
-    if request.customer_id is not None:
-        try:
-            customer = parties.find_party(int(request.customer_id))
-        except Exception:
-            raise CustomerNotFound(customer=request.customer_id, field="customer_id")
+    customer = find_customer(request.customer_id)
     regime = customer.vat_regime if customer is not None else "be"
+    categories = customer_categories(customer) if customer is not None else ()
     if not request.lines:
         raise NoLines(field="lines")
-    resolved = [resolve_line(x, i, day=day, language=language, regime=regime)
+    resolved = [resolve_line(x, i, day=day, language=language, regime=regime, customer=customer,
+                             categories=categories)
                 for i, x in enumerate(request.lines, start=1)]
     refunds = [r for r in resolved if r.refund_of is not None]
     if refunds and len(refunds) != len(resolved):
@@ -305,6 +337,10 @@ def compute(request: TicketRequest, *, day: dt.date, language: str) -> Computed:
     if any(p.method == "credit" for p in payments) or request.invoice:
         if customer is None:
             raise CustomerRequired(field="customer_id")
+    if request.invoice:
+        if refund:
+            raise RefundNotInvoiced(field="invoice")
+        counter.check_invoiceable(customer)
     settlement = rules.settle(totals.total_cents, payments)
     max_discount = max([r.till.discount_bp for r in resolved if r.refund_of is None] or [0])
     price_change = any(r.refund_of is None and r.kind == "item" and r.till.unit_price_e4 != r.catalog_price_e4
@@ -366,6 +402,8 @@ def create_ticket(terminal: PosTerminal, cashier: User, request: TicketRequest, 
         if service.stock_mode() == "validation":
             move_ticket_stock(ticket, terminal)
         _earn(ticket, request)
+        if request.invoice:
+            counter.invoice_ticket(ticket)
         if terminal.printer_kind != "none":
             PrintJob.create(terminal=terminal, kind="ticket", ticket_id=ticket.id, created_at=audit.now_iso(),
                             open_drawer=any(p.method == "cash" for p in ticket.payments))
@@ -524,23 +562,32 @@ def ticket_dict(ticket: Ticket) -> dict:
         "payments": [{"method": p.method, "amount_cents": p.amount_cents, "tendered_cents": p.tendered_cents,
                       "voucher_code": p.voucher_code} for p in ticket.payments.order_by(TicketPayment.id)],
         "vouchers_issued": [v.code for v in vouchers.vouchers_of_ticket(ticket.id)],
+        "invoice": _invoice_dict(ticket),
         "print": {"status": jobs[0].status, "job_id": jobs[0].id} if jobs else {"status": "none", "job_id": None},
     }
 
 
-def scan(code: str, *, day: dt.date | None = None, language: str = "fr") -> dict:
+def _invoice_dict(ticket: Ticket) -> dict | None:
+    invoice = counter.invoice_of_ticket(ticket.id)
+    if invoice is None:
+        return None
+    return {"id": invoice.id, "number": invoice.number, "kind": invoice.kind,
+            "pdf": f"/pos/tickets/{ticket.id}/invoice.pdf"}
+
+
+def scan(code: str, *, day: dt.date | None = None, language: str = "fr", customer_id=None) -> dict:
     """What a scanned or typed code is: an item (weight/price read from a 20–29 EAN-13), a voucher, a ticket
-    (for a return) or a loyalty card; an unknown code is UnknownCode (404)."""
+    (for a return) or a loyalty card; an unknown code is UnknownCode (404). With ``customer_id`` the
+    item's price is the customer's (price lists, see :func:`shelf_price_e4`)."""
     day = day or dt.date.today()
     text = (code or "").strip()
+    customer = find_customer(customer_id)
     item, embedded = _item_by_code(text)
     if item is not None:
-        price, label = shelf_price_e4(item, day)
-        qty = 1000
+        qty = embedded.value if embedded is not None and embedded.kind == "weight" else 1000
+        price, label = shelf_price_e4(item, day, customer=customer, quantity_milli=qty)
         if embedded is not None and embedded.kind == "price":
-            price = embedded.value * 100
-        elif embedded is not None:
-            qty = embedded.value
+            price, label = embedded.value * 100, ""
         return {"kind": "item", "item_code": item.code, "description": catalog.label(item, language),
                 "unit": item.sale_unit_id, "unit_price_e4": price, "quantity_milli": qty,
                 "vat_rate_bp": item.vat_rate_bp, "sale_label": label, "active": item.active,

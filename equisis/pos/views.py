@@ -9,6 +9,7 @@ that does not answer leaves the job queued (``print.status`` "queued") and the s
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 
 from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, session, url_for
@@ -16,7 +17,8 @@ from flask import Blueprint, Response, g, jsonify, redirect, render_template, re
 from equisis.core.errors import EquisisError
 from equisis.core.i18n import N_, gettext
 from equisis.core.money import from_cents
-from equisis.pos import (counter, parked, printing, reports, rules, service, sessions, tickets, vouchers)
+from equisis.pos import (counter, invoice_pdf, parked, printing, reports, rules, service, sessions, tickets,
+                         vouchers)
 from equisis.pos.models import CashSession, PosTerminal, Ticket, TicketLine
 from equisis.users import service as users
 from equisis.users.errors import TooManyAttempts
@@ -25,6 +27,7 @@ from equisis.web.access import api, roles
 from equisis.web.api import documented
 from equisis.web.app import throttle
 
+log = logging.getLogger(__name__)
 api_bp = Blueprint("pos_api", __name__, url_prefix="/api/v1/pos")
 bp = Blueprint("pos", __name__, url_prefix="/c/<slug>/pos")
 TILL = ("cashier", "sales")
@@ -76,6 +79,15 @@ def _print_now(ticket_id: int | None = None, job_id: int | None = None) -> None:
         PrintJob.select().where(PrintJob.ticket_id == ticket_id).order_by(PrintJob.id.desc()).first()
     if job is not None and job.status == "queued":
         printing.process_job(job.id)
+
+
+def _archive_after_commit(archive, *args) -> None:
+    """Archive a document once its transaction committed; a full disk does not undo the sale or the close
+    (the PDF route archives it again on the next download)."""
+    try:
+        archive(*args)
+    except (EquisisError, OSError, ValueError):
+        log.exception("archiving after the commit failed")
 
 
 def _session_dict(session: CashSession) -> dict:
@@ -148,9 +160,11 @@ def terminal_list():
 def item_search():
     from equisis.catalog import service as catalog
     today, language = dt.date.today(), g.user.language
+    customer = tickets.find_customer(request.args.get("customer_id") or None)
+    categories = tickets.customer_categories(customer) if customer is not None else ()
     found = []
     for item in catalog.lookup(request.args.get("q", ""), limit=min(20, request.args.get("limit", 12, type=int))):
-        price, label = tickets.shelf_price_e4(item, today)
+        price, label = tickets.shelf_price_e4(item, today, customer=customer, categories=categories)
         found.append({"item_code": item.code, "description": catalog.label(item, language), "unit": item.sale_unit_id,
                       "unit_price_e4": price, "sale_label": label, "active": item.active})
     return jsonify({"items": found})
@@ -229,6 +243,7 @@ def session_close(session_id: int):
     controller = _pin_user(data.get("confirmed_by"))
     result = sessions.close_session(session_id, cashier, counts=data.get("counts") or {}, confirmed_by=controller,
                                     key=data.get("key"))
+    _archive_after_commit(reports.archive_z, g.company, result.session_id)
     return jsonify({"session_id": result.session_id, "expected_cents": result.expected_cents,
                     "counted_cents": result.counted_cents, "difference_cents": result.difference_cents,
                     "entry_id": result.entry_id})
@@ -261,10 +276,13 @@ def session_z(session_id: int):
 @api_bp.get("/scan")
 @api(*TILL)
 @documented("/pos/scan", "GET", "What a code is: {kind: item|voucher|ticket|card, …}; EAN-13 2P IIIII VVVVV C: "
-            "20–24 price in cents, 25–29 weight in grams; unknown → 404", OBJ,
-            parameters=[{"name": "code", "in": "query", "schema": {"type": "string"}}])
+            "20–24 price in cents, 25–29 weight in grams; with customer_id the customer's price list prices the item; "
+            "unknown → 404", OBJ,
+            parameters=[{"name": "code", "in": "query", "schema": {"type": "string"}},
+                        {"name": "customer_id", "in": "query", "schema": {"type": "integer"}}])
 def scan():
-    return jsonify(tickets.scan(request.args.get("code", ""), language=g.user.language))
+    return jsonify(tickets.scan(request.args.get("code", ""), language=g.user.language,
+                                customer_id=request.args.get("customer_id") or None))
 
 
 def _ticket_request(data: dict) -> tickets.TicketRequest:
@@ -299,6 +317,9 @@ def ticket_create():
     ticket, created = tickets.create_ticket(terminal, cashier, _ticket_request(_body()), language=g.user.language)
     if created:
         _print_now(ticket_id=ticket.id)
+    invoice = counter.invoice_of_ticket(ticket.id)
+    if invoice is not None:
+        _archive_after_commit(invoice_pdf.archive, g.company, invoice)
     return jsonify(tickets.ticket_dict(ticket)), 201 if created else 200
 
 
@@ -334,6 +355,21 @@ def ticket_pdf(ticket_id: int):
     from equisis.pos import receipt
     data = receipt.pdf_ticket(printing.receipt_data(tickets.find_ticket(ticket_id), copy=True))
     return Response(data, mimetype="application/pdf")
+
+
+@api_bp.get("/tickets/<int:ticket_id>/invoice.pdf")
+@api(*BACK_OFFICE)
+@documented("/pos/tickets/{ticket_id}/invoice.pdf", "GET", "The invoice of a ticket (invoiced at the till or on the "
+            "month's invoice), as archived; 404 when the ticket has no invoice", {"type": "string", "format": "binary"})
+def ticket_invoice_pdf(ticket_id: int):
+    invoice = counter.require_invoice_of_ticket(tickets.find_ticket(ticket_id))
+    return invoice_response(invoice)
+
+
+def invoice_response(invoice) -> Response:
+    name = invoice.number.replace("/", "-")
+    return Response(invoice_pdf.pdf_of(g.company, invoice), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
 
 
 @api_bp.post("/print-jobs/<int:job_id>/retry")
@@ -470,8 +506,10 @@ def ticket_list():
 @roles(*BACK_OFFICE)
 def session_detail(session_id: int):
     session = sessions.find_session(session_id)
-    return render_template("pos/session.html", session=session, rows=reports.summary_rows(session),
-                           tickets=list(Ticket.select().where(Ticket.session == session).order_by(Ticket.id)))
+    found = list(Ticket.select().where(Ticket.session == session).order_by(Ticket.id))
+    invoices = {t.id: counter.invoice_of_ticket(t.id) for t in found if t.customer_id}
+    return render_template("pos/session.html", session=session, rows=reports.summary_rows(session), tickets=found,
+                           invoices={k: v for k, v in invoices.items() if v is not None})
 
 
 @bp.get("/sessions/<int:session_id>/<kind>.pdf")
@@ -501,6 +539,7 @@ def turnover():
 def counter_invoice_create():
     month = request.form.get("month") or dt.date.today().strftime("%Y-%m")
     invoice = counter.create_counter_invoice(int(request.form.get("party_id") or 0), month, day=dt.date.today())
+    _archive_after_commit(invoice_pdf.archive, g.company, invoice)
     from equisis.web.forms import done
     return done(gettext(N_("Counter invoice {number} created."), number=invoice.number), "pos.home")
 

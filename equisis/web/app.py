@@ -109,6 +109,7 @@ BLUEPRINTS = [
     "equisis.pos.loyalty.views:bp",
     "equisis.pos.views:bp",
     "equisis.pos.views:api_bp",
+    "equisis.pos.office.views:bp",
     "equisis.web.api:bp",
 ]
 

@@ -160,7 +160,7 @@
     var times = 1, m = /^(\d{1,3})\*(.+)$/.exec(text);
     if (m) { times = Number(m[1]); text = m[2]; }
     closeResults();
-    return api("GET", "/pos/scan?code=" + encodeURIComponent(text)).then(function (r) {
+    return api("GET", "/pos/scan?code=" + encodeURIComponent(text) + customerParam()).then(function (r) {
       if (r.ok) { return onScanned(r.data, times); }
       if (r.status === 404 && /\D/.test(text) && text.length > 1) return searchItems(text, r);
       fail(r);
@@ -179,6 +179,9 @@
     }
     if (found.kind === "ticket") { startReturn(found.ticket); }
   }
+
+  // The customer's price lists price the items (the server decides; preview and ticket do the same).
+  function customerParam() { return state.customer ? "&customer_id=" + encodeURIComponent(state.customer.id) : ""; }
 
   function addItem(found, times) {
     say("");
@@ -199,7 +202,7 @@
   }
 
   function searchItems(text, notFound) {
-    return api("GET", "/pos/items?q=" + encodeURIComponent(text)).then(function (r) {
+    return api("GET", "/pos/items?q=" + encodeURIComponent(text) + customerParam()).then(function (r) {
       if (!r.ok || !r.data.items.length) { if (notFound) fail(notFound); else say(t("nothing_found", {q: text}), "error"); return; }
       var box = $("[data-results]");
       box.innerHTML = "";
@@ -511,7 +514,7 @@
       undo = function () { state.payments = state.payments.filter(function (x) { return x.voucher_code !== v.code; }); };
     }
     if (!state.lines.length) {
-      if (v.state !== "valid") { undo(); say(t("voucher_not_usable", {code: v.code, state: v.state}), "error"); return Promise.resolve(); }
+      if (v.state !== "valid") { undo(); say(t("voucher_not_usable", {code: v.code, state: (TEXTS.voucher_states || {})[v.state] || v.state}), "error"); return Promise.resolve(); }
       say(t("discount_voucher_added", {code: v.code}), "ok");
       return Promise.resolve();
     }
@@ -579,6 +582,10 @@
     box.appendChild(el("p", {"class": "done-change", "data-change": ticket.change_cents, text: t("change") + " " + eur(Math.abs(ticket.change_cents))}));
     (ticket.vouchers_issued || []).forEach(function (code) { box.appendChild(el("p", {text: t("voucher_code") + " " + code})); });
     box.appendChild(printStatus(ticket));
+    if (ticket.invoice) {
+      box.appendChild(el("p", {"data-invoice": ticket.invoice.number}, [el("button", {type: "button", text: t("invoice_pdf", {number: ticket.invoice.number}),
+        onclick: function () { openPdf(ticket.invoice.pdf); }})]));
+    }
     box.appendChild(el("button", {type: "button", "class": "primary big", text: t("new_sale") + " (Enter)",
                                   onclick: function () { newSale(); scan.focus(); }}));
     state.lines = []; state.payments = []; state.discountVouchers = []; state.parkedId = null;
