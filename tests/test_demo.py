@@ -197,4 +197,4 @@ def test_the_shop_has_two_tills_ready_for_the_till_screen(demo):
     store, _seconds = demo
     with store.session():
         tills = [(t.code, t.name, t.printer_kind, t.warehouse, t.cash_journal, t.active) for t in pos.terminals()]
-    assert tills == [("T1", "Caisse 1", "none", "MAIN", "CSH1", True), ("T2", "Caisse 2", "none", "MAIN", "CSH1", True)]
+    assert tills == [("T1", "Caisse 1", "none", "MAG", "CSH1", True), ("T2", "Caisse 2", "none", "MAG", "CSH1", True)]

@@ -140,3 +140,27 @@ class InvalidPartyReference(EquisisError):
 
 class InvalidJsonBody(EquisisError):
     template = N_("The request body must be a JSON object.")
+
+
+class VariantAxesCount(EquisisError):
+    template = N_("Variants vary along one, two or three axes (given: {count}).")
+
+
+class VariantValuesRequired(EquisisError):
+    template = N_("Axis {axis}: give at least one value (separated by commas).")
+
+
+class DuplicateVariantValue(EquisisError):
+    template = N_("Axis {axis}: the value “{value}” is given twice.")
+
+
+class TooManyVariants(EquisisError):
+    template = N_("{count} variants is too many at once (at most {limit}).")
+
+
+class VariantOfVariant(EquisisError):
+    template = N_("Item {item} is itself a variant of {parent}: make the variants from {parent}.")
+
+
+class VariantCodeTaken(EquisisError):
+    template = N_("The code {code} of a variant is already used by an item that is not a variant of {parent}.")

@@ -1,5 +1,5 @@
 """Migrations of the catalog: its tables and the standard units."""
-from equisis.catalog.models import MODELS, Unit
+from equisis.catalog.models import MODELS, Unit, Variant
 from equisis.store.database import current_database
 from equisis.store.migrate import Migration, PackageMigrations
 
@@ -28,4 +28,5 @@ def _catalog_tables():
 
 MIGRATIONS = PackageMigrations("catalog", (
     Migration(1, "items, families, units, barcodes, fees, kits, price lists", _catalog_tables),
+    Migration(2, "variants of an item (size, colour, dimension)", lambda: current_database().create_tables([Variant])),
 ))

@@ -189,5 +189,14 @@ class PriceRule(BaseModel):
         indexes = ((("item",), False), (("family",), False))
 
 
+class Variant(BaseModel):
+    """``item`` is a variant of ``parent`` (a size × colour of a garment); its axis values say which one."""
+
+    parent = pw.ForeignKeyField(Item, backref="+", on_delete="RESTRICT")
+    item = pw.ForeignKeyField(Item, unique=True, backref="+", on_delete="CASCADE")
+
+
 MODELS = [Unit, Family, Axis, Item, ItemUnit, ItemAxisValue, Barcode, ItemFee, ItemLink, KitComponent,
           PriceList, PriceRule]
+# added by later migrations (migration 1 creates MODELS as they were released)
+LATER_MODELS = [Variant]

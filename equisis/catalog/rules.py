@@ -379,3 +379,38 @@ def family_distance(family_id: int | None, ancestors: Sequence[int]) -> int | No
         return ancestors.index(family_id) + 1
     except ValueError:
         return None
+
+
+# ----------------------------------------------------------------------------- variants
+
+MAX_VARIANTS = 500
+
+
+def variant_values(text: str) -> list[str]:
+    """The values of a variant axis as typed: 'S, M ,L' -> ['S', 'M', 'L'] (order kept, empties dropped).
+
+    >>> variant_values(" S, M ,, L ")
+    ['S', 'M', 'L']
+    """
+    return [v.strip()[:80] for v in (text or "").split(",") if v.strip()]
+
+
+def variant_combinations(values_by_axis: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
+    """Every combination, the first axis varying slowest: sizes × colours -> (S, red), (S, blue), (M, red)…
+
+    >>> variant_combinations([["S", "M"], ["red", "blue"]])
+    [('S', 'red'), ('S', 'blue'), ('M', 'red'), ('M', 'blue')]
+    """
+    import itertools
+
+    return list(itertools.product(*values_by_axis))
+
+
+def variant_code(parent_code: str, values: Sequence[str]) -> str:
+    """The code of a variant: the parent's code and the values, upper-cased, other characters as '-'.
+
+    >>> variant_code("TSHIRT", ["S", "Dark blue"])
+    'TSHIRT-S-DARK-BLUE'
+    """
+    parts = [re.sub(r"[^A-Z0-9.]+", "-", v.upper()).strip("-") or "X" for v in values]
+    return "-".join([parent_code.upper(), *parts])

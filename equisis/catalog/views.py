@@ -14,7 +14,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
 from peewee import Case, fn
 
-from equisis.catalog import labels, pricelists, rules
+from equisis.catalog import labels, pricelists, rules, variants
 from equisis.catalog import service as catalog
 from equisis.catalog.models import Barcode, Item, PriceList
 from equisis.core.dates import parse_date
@@ -183,7 +183,8 @@ def _item_page(item: Item | None, *, errors=None, status: int = 200):
             components_text="\n".join(f"{c.code} {rules.format_factor(rules.Fraction(q, 1000))}"
                                       for c, q in catalog.kit_components(item)),
             links_text={kind: " ".join(link.other.code for link in catalog.links(item, kind))
-                        for kind in LINK_KINDS})
+                        for kind in LINK_KINDS},
+            variants=variants.variants_of(item), variant_parent=variants.parent_of(item))
     return render_template("catalog/item_form.html", **context), status
 
 
@@ -262,6 +263,20 @@ def fees_save(code: str):
 def components_save(code: str):
     return _details(code, lambda item: catalog.set_components(
         item.code, _pairs_text(request.form.get("components", ""))))
+
+
+@bp.post(f"{PREFIX}/items/<code>/variants")
+@roles(*EDIT)
+def variants_save(code: str):
+    """Variants from the axes' values typed as 'S, M, L' (fields ``values_<axis number>``; empty: not an axis)."""
+    given = {n: rules.variant_values(request.form.get(f"values_{n}", "")) for n in catalog.axes()}
+    wanted = {n: values for n, values in given.items() if values}
+    item = catalog.find_item(code)
+    try:
+        made = variants.generate(item.code, wanted)
+    except EquisisError as exc:
+        return _item_page(item, errors=field_errors(exc), status=exc.status)
+    return done(gettext("{count} variants made.", count=len(made)), "catalog.item_edit", code=item.code)
 
 
 @bp.post(f"{PREFIX}/items/<code>/links/<kind>")

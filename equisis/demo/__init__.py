@@ -3,8 +3,9 @@
 ``books.py`` gives it customers and suppliers with valid VAT numbers and plans
 its fiscal year up to ``today``; ``catalog.py`` its items (EAN barcodes,
 eco-fees, price lists); ``trade.py`` turns the year's sales and purchases into
-real invoices, credit notes and purchase invoices and posts the rest; two tills
-("Caisse 1", "Caisse 2") are registered for the point of sale. Later modules add till tickets and stock.
+real invoices, credit notes and purchase invoices and posts the rest; ``stock.py``
+the shop and depot with their opening stock, transfers, minimums and Tom's open
+count; two tills ("Caisse 1", "Caisse 2") sell from the shop's stock.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import datetime as dt
 
 from equisis import onboarding
 from equisis.company import rules
-from equisis.demo import trade
+from equisis.demo import stock, trade
 from equisis.store import audit
 from equisis.users import service as users
 
@@ -46,12 +47,14 @@ def build_demo(instance, slug: str = "demo", today: dt.date | None = None) -> st
             users.add_user(username, DEMO_PASSWORD, role, display_name=name, language=language, pin=pin)
         users.set_pin("sophie", "0000")
         trade.build_trade(today)
+        stock.build_stock(today)
         register_tills()
         file_vat_returns(instance.get(created), today)
     return created
 
 
-#: The shop's two tills, without a receipt printer (tickets as PDF) so the till works out of the box.
+#: The shop's two tills, without a receipt printer (tickets as PDF) so the till works out of the box;
+#: they sell from the shop's stock (MAG, see stock.py).
 TILLS = ("Caisse 1", "Caisse 2")
 
 
@@ -59,7 +62,7 @@ def register_tills() -> None:
     from equisis.pos import service as pos
 
     for name in TILLS:
-        pos.register_terminal(name, printer_kind="none")
+        pos.register_terminal(name, printer_kind="none", warehouse=stock.SHOP)
 
 
 #: The return of a quarter is filed by the 25th of the month after it (Intervat).

@@ -188,3 +188,11 @@ class NothingToPost(EquisisError):
 
 class InvalidLimits(EquisisError):
     template = N_("Item {item}: the maximum must be at least the minimum.")
+
+
+class NotAKit(EquisisError):
+    template = N_("Item {item} is not a kit: it has no components to explode into.")
+
+
+class KitExplosionElsewhere(EquisisError):
+    template = N_("Kits are exploded from the kit's stock page (Explode kits), not with a manual move.")

@@ -8,10 +8,12 @@ barcode reads, so WebScan recognises "this is a location" from a scan alone.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from equisis.catalog import service as catalog
 from equisis.catalog.models import Item
 from equisis.company import service as company_service
+from equisis.core.errors import EquisisError, ValidationErrors
 from equisis.stock import rules
 from equisis.stock.errors import (DuplicateLocation, DuplicateWarehouse, InvalidCode, InvalidLimits, InvalidPolicy,
                                   InvalidTracking, InvalidValuationMethod, LocationNotFound, TrackingInUse,
@@ -234,3 +236,57 @@ def set_item_warehouse(item_code: str, warehouse_code: str, *, default_location:
                      after={"default_location": location.code if location else None,
                             "min_qty_milli": min_qty_milli, "max_qty_milli": max_qty_milli})
     return row
+
+
+@dataclass(frozen=True)
+class WarehouseLimits:
+    """What an item's stock settings screen says of one warehouse (quantities in the stock unit's thousandths)."""
+
+    warehouse: str
+    default_location: str | None = None
+    min_qty_milli: int = 0
+    max_qty_milli: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.default_location or self.min_qty_milli or self.max_qty_milli)
+
+
+def item_warehouses(item) -> list[tuple[Warehouse, ItemWarehouse | None, list[Location]]]:
+    """Per active warehouse: (warehouse, the item's settings there or None, the warehouse's locations)."""
+    item = item_of(item)
+    own = {r.warehouse_id: r for r in ItemWarehouse.select().where(ItemWarehouse.item == item)}
+    places_by = {}
+    for location in locations():
+        places_by.setdefault(location.warehouse_id, []).append(location)
+    return [(w, own.get(w.id), places_by.get(w.id, [])) for w in warehouses(active_only=True)]
+
+
+def save_item_stock(item_code: str, *, tracking: str, expiry_required: bool, valuation_method: str | None,
+                    limits: list[WarehouseLimits]) -> None:
+    """The item's stock settings screen in one transaction, all or nothing: tracking, expiry, valuation method,
+    and per warehouse the default location, minimum and maximum. Every problem at once; a warehouse's problem
+    names its field with the warehouse ('max_qty-DEP')."""
+    problems: list[EquisisError] = []
+    with write():
+        item = item_of(item_code)
+        try:
+            set_item_tracking(item.code, tracking=tracking, expiry_required=expiry_required,
+                              valuation_method=valuation_method)
+        except EquisisError as exc:
+            problems.append(exc)
+        for limit in limits:
+            warehouse = find_warehouse(limit.warehouse)
+            known = ItemWarehouse.get_or_none((ItemWarehouse.item == item) & (ItemWarehouse.warehouse == warehouse))
+            if known is None and limit.empty:
+                continue
+            try:
+                if limit.min_qty_milli < 0 or limit.max_qty_milli < 0:
+                    raise InvalidLimits(item=item.code, field="min_qty")
+                set_item_warehouse(item.code, warehouse.code, default_location=limit.default_location,
+                                   min_qty_milli=limit.min_qty_milli, max_qty_milli=limit.max_qty_milli)
+            except EquisisError as exc:
+                exc.field = f"{exc.field}-{warehouse.code}"
+                problems.append(exc)
+        if problems:
+            raise ValidationErrors(problems)

@@ -157,3 +157,56 @@ def stock_list_query():
     return (Item.select(Item.id, Item.code, Item.name_fr, Item.name_nl, Item.name_de, Item.name_en,
                         Item.stock_unit, total.alias("qty_milli"))
             .join(Quantity, on=(Quantity.item == Item.id)).group_by(Item.id))
+
+
+@dataclass(frozen=True)
+class GridCell:
+    item_code: str | None         # None: no variant for this combination
+    qty_milli: int
+
+
+@dataclass(frozen=True)
+class VariantGrid:
+    """A parent item's stock as a grid: rows = first axis's values, columns = second's; one grid per value of a
+    third axis (``page``)."""
+
+    row_axis: str
+    column_axis: str
+    page_axis: str
+    columns: tuple[str, ...]
+    pages: list[tuple[str, list[tuple[str, list[GridCell], int]], list[int], int]]
+
+
+def variant_grid(parent, *, warehouse: str | None = None) -> VariantGrid | None:
+    """The stock of a parent's variants (size × colour), everywhere or in one warehouse; None without variants."""
+    from equisis.catalog import variants
+
+    parent = places.item_of(parent)
+    axes = variants.variant_axes(parent)
+    if not axes:
+        return None
+    found = variants.variants_of(parent)
+    query = (Quantity.select(Quantity.item, fn.SUM(Quantity.qty_milli))
+             .where(Quantity.item.in_([v.id for v, _ in found])).group_by(Quantity.item))
+    if warehouse:
+        query = query.join(Location).where(Location.warehouse == places.find_warehouse(warehouse))
+    qty = dict(query.tuples())
+    by_values = {tuple(values.get(a.number) for a in axes): v for v, values in found}
+    rows_axis, cols_axis = axes[0], axes[1] if len(axes) > 1 else None
+    page_axis = axes[2] if len(axes) > 2 else None
+    columns = cols_axis.values if cols_axis else ("",)
+    pages = []
+    for page in (page_axis.values if page_axis else (None,)):
+        lines, totals = [], [0] * len(columns)
+        for row_value in rows_axis.values:
+            cells = []
+            for n, column in enumerate(columns):
+                key = (row_value,) + ((column,) if cols_axis else ()) + ((page,) if page_axis else ())
+                item = by_values.get(key)
+                amount = (qty.get(item.id) or 0) if item else 0
+                totals[n] += amount
+                cells.append(GridCell(item.code if item else None, amount))
+            lines.append((row_value, cells, sum(c.qty_milli for c in cells)))
+        pages.append((page or "", lines, totals, sum(totals)))
+    return VariantGrid(rows_axis.name, cols_axis.name if cols_axis else "", page_axis.name if page_axis else "",
+                       tuple(columns), pages)

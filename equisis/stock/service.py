@@ -35,11 +35,12 @@ from equisis.catalog import service as catalog
 from equisis.catalog.models import Item
 from equisis.core.errors import EquisisError
 from equisis.core.i18n import lazy_gettext
-from equisis.stock import places, rules, valuation
+from equisis.stock import hot, places, rules, valuation
 from equisis.stock.errors import (BackdatedMoveRefused, DuplicateSerial, ExpiryRequired, InvalidMoveKind,
-                                  InvalidQuantity, LocationRequired, LotExpiryMismatch, LotNotFound,
-                                  LotNotTracked, LotRequired, NegativeStock, NothingToRevalue, NotStocked,
-                                  QuantityNotExact, ReasonRequired, SameLocation, SerialAlreadyInStock,
+                                  KitExplosionElsewhere,
+                                  InvalidQuantity, LocationNotFound, LocationRequired, LotExpiryMismatch,
+                                  LotNotFound, LotNotTracked, LotRequired, NegativeStock, NothingToRevalue,
+                                  NotStocked, QuantityNotExact, ReasonRequired, SameLocation, SerialAlreadyInStock,
                                   SerialCountMismatch, SerialNotInStock, SerialRequired)
 from equisis.stock.models import Inventory, ItemValue, Layer, Location, Lot, Move, Quantity
 from equisis.stock.places import (create_location, create_warehouse, find_location, find_warehouse,  # noqa: F401
@@ -185,11 +186,11 @@ def revalue(item, delta_cents: int, *, reason: str, day: dt.date | None = None, 
 def _existing(key: str | None) -> MoveResult | None:
     if key is None:
         return None
-    first = Move.get_or_none(Move.source_key == key)
+    first = hot.move_id_by_key(key)
     if first is None:
         return None
     # the lines a kit, serials or lots split into carry "<key>#2", "<key>#3"…: a range on the unique index
-    ids = [first.id] + [i for (i,) in Move.select(Move.id).where((Move.source_key > key + "#")
+    ids = [first] + [i for (i,) in Move.select(Move.id).where((Move.source_key > key + "#")
                                                                  & (Move.source_key < key + "$"))
                         .order_by(Move.id).tuples()]
     return MoveResult(ids, created=False)
@@ -210,7 +211,7 @@ def _closed_until(locations_touched) -> dt.date | None:
 
 
 def _closed_until_of(warehouses: frozenset) -> dt.date | None:
-    closed = places.closed_until()
+    closed = _cached(("closed setting",), places.closed_until)
     if warehouses:
         last = (Inventory.select(fn.MAX(Inventory.day))
                 .where(Inventory.warehouse.in_(list(warehouses)) & (Inventory.state == "validated")
@@ -298,7 +299,37 @@ def _split_by_tracking(request: MoveRequest, item: Item, qty: int, src: Location
 
 
 def _settings(item: Item):
-    return _cached(("settings", item.id), lambda: places.item_settings(item))
+    return _cached(("settings", item.id), lambda: hot.item_stock(item))
+
+
+def _item(item) -> Item:
+    """The item of a request (code or id): fixed SQL, the catalog's lookup for the error when unknown."""
+    if isinstance(item, Item):
+        return item
+    return _cached(("item", item), lambda: hot.item(item) or places.item_of(item))
+
+
+def _resolve(code, item: Item) -> Location | None:
+    """:func:`places.resolve_location` on the hot path: places read once per document, fixed SQL."""
+    if code is None or isinstance(code, Location):
+        return code
+    text = (code or "").strip().upper()
+    if not text:
+        return None
+    location, warehouse = _cached(("place", text), lambda: hot.place(text))
+    if warehouse is not None:
+        default = hot.default_location_id(item.id, warehouse.id)
+        if default:
+            return _cached(("location", default), lambda: hot.location(default))
+        return location or _cached(("main", warehouse.id), lambda: hot.main_location(warehouse.id))
+    if location is None:
+        raise LocationNotFound(code=code, field="location")
+    return location
+
+
+def _method(item: Item) -> str:
+    own = _settings(item).valuation_method
+    return own or _cached(("company method",), places.valuation_method)
 
 
 def suggest_lots(item: Item, location: Location, qty_milli: int, *, fill: bool = False
@@ -313,6 +344,14 @@ def suggest_lots(item: Item, location: Location, qty_milli: int, *, fill: bool =
     if short:
         if out and fill:
             out[-1] = (out[-1][0], out[-1][1] + short)
+        elif fill:
+            # none of the item's lots is here (a sale the till cannot refuse): the lot that expires first
+            # wherever it is, else the latest lot; the negative quantity shows where the count is wrong
+            elsewhere = (Lot.select().join(Quantity, on=(Quantity.lot_id == Lot.id))
+                         .where((Quantity.item == item) & (Quantity.qty_milli > 0))
+                         .order_by(Lot.expiry.asc(nulls="LAST"), Lot.id).first()
+                         or Lot.select().where(Lot.item == item).order_by(Lot.id.desc()).first())
+            out.append((elsewhere, short))
         else:
             out.append((out[-1][0] if out else None, short))
     return out
@@ -321,8 +360,9 @@ def suggest_lots(item: Item, location: Location, qty_milli: int, *, fill: bool =
 def _lines_of(request: MoveRequest, item: Item) -> list[tuple[Item, int, int, str, Item | None]]:
     """[(item, stock qty, entered qty, entered unit, kit)]: a kit becomes its components."""
     unit = request.unit or item.stock_unit_id
-    components = _cached(("kit", item.id), lambda: catalog.kit_components(item))
-    if not components or request.kind == "revaluation":
+    components = _cached(("kit", item.id), lambda: hot.kit_components(item.id))
+    # a kit explosion moves the kit itself (out) and its components (in): see equisis.stock.kits
+    if not components or request.kind in ("revaluation", "kit_explosion"):
         qty = _stock_milli(item, request.quantity_milli, unit) if request.quantity_milli else 0
         return [(item, qty, request.quantity_milli, unit, None)]
     kits = _stock_milli(item, request.quantity_milli, unit)
@@ -344,8 +384,9 @@ def _post_one(request: MoveRequest, policy: str) -> MoveResult:
         return seen
     if request.kind not in rules.MOVE_KINDS:
         raise InvalidMoveKind(request.kind, field="kind")
-    item = request.item if isinstance(request.item, Item) else _cached(("item", request.item),
-                                                                        lambda: places.item_of(request.item))
+    if request.kind == "kit_explosion" and not (key or "").startswith("kit_explosion:"):
+        raise KitExplosionElsewhere(field="kind")        # only equisis.stock.kits.explode moves kits apart
+    item = _item(request.item)
     if item.nature == "services":
         raise NotStocked(item=item.code, field="item")
     day = request.day or dt.date.today()
@@ -358,10 +399,8 @@ def _post_one(request: MoveRequest, policy: str) -> MoveResult:
         raise InvalidQuantity(rules.format_quantity(request.quantity_milli), field="quantity")
     specs = []
     for line_item, qty, entered, unit, kit in _lines_of(request, item):
-        src = _cached(("place", str(request.from_location), line_item.id),
-                      lambda: places.resolve_location(request.from_location, line_item))
-        dst = _cached(("place", str(request.to_location), line_item.id),
-                      lambda: places.resolve_location(request.to_location, line_item))
+        src = _resolve(request.from_location, line_item)
+        dst = _resolve(request.to_location, line_item)
         direction = _check_ends(request.kind, src, dst)
         lines = _split_by_tracking(request, line_item, qty, src, dst, direction, policy)
         cost = request.cost_cents if direction == "in" and kit is None else None
@@ -413,7 +452,7 @@ def _check_ends(kind: str, src: Location | None, dst: Location | None) -> str:
 
 def _write(request: MoveRequest, spec: _Spec, day: dt.date, reason: str, key: str | None) -> int:
     source = request.source or Source()
-    row = Move.create(kind=request.kind, day=day, at=audit.now_iso(), item=spec.item, qty_milli=spec.qty_milli,
+    row = hot.insert_move(kind=request.kind, day=day, at=audit.now_iso(), item=spec.item, qty_milli=spec.qty_milli,
                       entered_qty_milli=spec.entered_qty_milli, entered_unit=spec.entered_unit,
                       from_location=spec.from_location, to_location=spec.to_location, lot=spec.lot,
                       cost_cents=spec.cost_cents, kit_item=spec.kit_item, doc_type=source.doc_type,
@@ -432,9 +471,8 @@ def _write(request: MoveRequest, spec: _Spec, day: dt.date, reason: str, key: st
             valuation.bump_warehouse_month(spec.item.id, src_wh, month, -spec.qty_milli)
         if dst_wh:
             valuation.bump_warehouse_month(spec.item.id, dst_wh, month, spec.qty_milli)
-    method = _cached(("method", spec.item.id), lambda: places.method_for(spec.item, _settings(spec.item)))
     valuation.apply_move(row, rules.direction_of(request.kind, spec.from_location, spec.to_location), spec.item,
-                         method=method)
+                         method=_method(spec.item))
     return row.id
 
 

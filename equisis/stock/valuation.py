@@ -27,24 +27,13 @@ from dataclasses import dataclass
 from peewee import JOIN, fn
 
 from equisis.catalog.models import Family, Item
-from equisis.stock import places, rules
-from equisis.store.database import current_database
+from equisis.stock import hot, places, rules
+from equisis.stock.hot import changed, sql  # noqa: F401 - the hot path's fixed SQL
 from equisis.stock.models import ItemMonth, ItemValue, Layer, Location, Move, MoveValue, Warehouse, WarehouseMonth
 
 
 def _delta(move: Move, direction: str) -> int:
     return {"in": move.qty_milli, "out": -move.qty_milli}.get(direction, 0)
-
-
-def sql(text: str, params: tuple = ()):
-    """Run one fixed statement of the hot path (a move costs ~15 of them: building them with peewee's query
-    builder cost five times more than SQLite's work). Plain SQL; the placeholder follows the database."""
-    database = current_database()
-    return database.execute_sql(text.replace("?", database.param), params)
-
-
-def changed(cursor) -> int:
-    return current_database().connection().changes()
 
 
 def _load_layers(item_id: int) -> list[rules.Layer]:
@@ -100,14 +89,14 @@ def _value_one(move: Move, direction: str, method: str, layers: list, last_cost_
 
 def apply_move(move: Move, direction: str, item: Item, *, method: str | None = None) -> int:
     """Value one new move (inside its write()); a back-dated one replays the item. Returns the move's value."""
-    state = ItemValue.get_or_none(ItemValue.item == item.id)
+    state = hot.item_value(item.id)
     method = method or places.method_for(item)
     if state is not None and (state.method != method or (state.last_day and move.day < state.last_day)):
         recompute_item(item)
         return MoveValue.get_by_id(move.id).value_cents
-    if state is None:
+    new = state is None
+    if new:
         state = ItemValue(item=item.id, method=method, qty_milli=0, value_cents=0, last_cost_e4=0)
-        state._new = True
     layers = _load_layers(item.id)
     value, layers, last_cost = _value_one(move, direction, method, layers, state.last_cost_e4)
     _store_layers(item.id, layers)
@@ -119,7 +108,7 @@ def apply_move(move: Move, direction: str, item: Item, *, method: str | None = N
     state.value_cents += value
     state.last_cost_e4 = last_cost
     state.last_day = move.day if state.last_day is None or move.day > state.last_day else state.last_day
-    state.save(force_insert=getattr(state, "_new", False))
+    hot.save_item_value(state, new=new)
     return value
 
 

@@ -18,7 +18,7 @@ from equisis.core.errors import EquisisError, ValidationErrors
 from equisis.core.i18n import N_, gettext
 from equisis.core.money import from_scaled, parse_amount, to_cents
 from equisis.documents import service as documents
-from equisis.stock import closing, exports, inventory as inventories, reports, rules, sheets, valuation
+from equisis.stock import closing, exports, inventory as inventories, kits, places, reports, rules, sheets, valuation
 from equisis.stock import service as stock
 from equisis.stock.errors import InvalidCost, InvalidQuantity
 from equisis.stock.models import Inventory, Location, Move
@@ -131,7 +131,85 @@ def item_detail(code):
     history, total = reports.item_history(item, warehouse=request.args.get("warehouse") or None, page=page)
     return render_template("stock/item.html", item=item, levels=stock.stock_of(item), lots=reports.lots_of(item),
                            history=history, total=total, page=page, settings=stock.item_settings(item),
-                           label=catalog.label(item, g.user.language), kinds=rules.KIND_LABELS)
+                           label=catalog.label(item, g.user.language), kinds=rules.KIND_LABELS,
+                           is_kit=bool(catalog.kit_components(item)), variant_grid=reports.variant_grid(item))
+
+
+def _limit(name: str, problems: list) -> int:
+    """A minimum or maximum: empty or 0 is 0 (none)."""
+    text = (request.form.get(name) or "").strip()
+    if text in ("", "0", "0,0", "0.0"):
+        return 0
+    try:
+        return rules.parse_quantity(text)
+    except (ValueError, TypeError):
+        problems.append(InvalidQuantity(text, field=name))
+        return 0
+
+
+@bp.get("/items/<code>/settings")
+@roles(*STOCK)
+def item_settings_page(code, errors=None, status=200):
+    item = catalog.find_item(code)
+    settings, posted = stock.item_settings(item), request.method == "POST"
+    values = {"tracking": request.form.get("tracking") if posted else settings.tracking,
+              "expiry_required": request.form.get("expiry_required") == "1" if posted else settings.expiry_required,
+              "valuation_method": request.form.get("valuation_method") if posted else settings.valuation_method}
+    limits = []
+    for warehouse, row, locations in places.item_warehouses(item):
+        w = warehouse.code
+        limits.append((warehouse, {
+            "locations": locations,
+            "default_location": request.form.get(f"default_location-{w}") if posted else (
+                row.default_location.code if row and row.default_location_id else ""),
+            "min_qty": request.form.get(f"min_qty-{w}", "") if posted else qty(row.min_qty_milli if row else 0),
+            "max_qty": request.form.get(f"max_qty-{w}", "") if posted else qty(row.max_qty_milli if row else 0)}))
+    return render_template("stock/item_settings.html", item=item, values=values, limits=limits,
+                           methods=rules.VALUATION_METHODS, company_method=places.valuation_method(),
+                           errors=errors or {}), status
+
+
+@bp.post("/items/<code>/settings")
+@roles(*STOCK)
+def item_settings_save(code):
+    item = catalog.find_item(code)
+    problems, limits = [], []
+    for warehouse in stock.warehouses(active_only=True):
+        w = warehouse.code
+        limits.append(places.WarehouseLimits(w, request.form.get(f"default_location-{w}") or None,
+                                             _limit(f"min_qty-{w}", problems), _limit(f"max_qty-{w}", problems)))
+    try:
+        _refuse(problems)
+        places.save_item_stock(item.code, tracking=request.form.get("tracking") or "none",
+                               expiry_required=request.form.get("expiry_required") == "1",
+                               valuation_method=request.form.get("valuation_method") or None, limits=limits)
+    except EquisisError as exc:
+        return item_settings_page(code, _errors(exc, tuple(request.form) + ("tracking", "valuation_method")),
+                                  exc.status)
+    return done(gettext("Stock settings of {code} saved.", code=item.code), "stock.item_detail", code=item.code)
+
+
+@bp.get("/items/<code>/explode")
+@roles(*STOCK)
+def kit_explosion_page(code, errors=None, status=200):
+    item = catalog.find_item(code)
+    return render_template("stock/kit_explosion.html", item=item, components=catalog.kit_components(item),
+                           levels=stock.stock_of(item), errors=errors or {}, form=request.form), status
+
+
+@bp.post("/items/<code>/explode")
+@roles(*STOCK)
+def kit_explosion(code):
+    problems: list = []
+    quantity = _quantity("quantity", problems)
+    day = _day("day", problems)
+    try:
+        _refuse(problems)
+        kits.explode(code, quantity, location=request.form.get("location") or "", day=day,
+                     reason=request.form.get("reason") or "", key=form_key())
+    except EquisisError as exc:
+        return kit_explosion_page(code, _errors(exc, ("quantity", "location", "day")), exc.status)
+    return done(gettext("Kits exploded into their components."), "stock.item_detail", code=code.upper())
 
 
 MOVE_LIST = listing.ListSpec(

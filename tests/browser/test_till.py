@@ -4,6 +4,8 @@ a parked sale resumed, and the close with a count. Screenshots go to $EQUISIS_AR
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import itertools
 import os
 import re
@@ -37,7 +39,9 @@ def seed_till(live, printer_address: str) -> dict:
         coded = [(item, catalog.primary_barcode(item)) for item in rows]
         coded = [(item, b.code) for item, b in coded if b is not None and b.code.startswith("54")]
         for item, _code in coded:
-            stock.receive(item.code, 100_000, to=terminal.warehouse, cost_cents=100)
+            lot = {"lot": "TILL-TEST", "expiry": dt.date(2030, 1, 31)} \
+                if stock.places.item_settings(item).tracking == "lot" else {}
+            stock.receive(item.code, 100_000, to=terminal.warehouse, cost_cents=100, **lot)
         chosen = None
         for trio in itertools.combinations(coded, 3):
             request = tickets.TicketRequest(uuid="00000000-0000-0000-0000-000000000000", session_id=0,

@@ -59,6 +59,21 @@ def test_deliveries_take_the_first_expired_lot_first(items, depot, policy):
     clean()
 
 
+def test_a_sale_from_a_place_holding_none_of_the_lots_takes_the_first_expiring_lot(items, depot, policy):
+    """The till cannot refuse a sale: the lots are elsewhere (never transferred here), so the move names
+    the lot that expires first and leaves a negative quantity there (a warning); "block" refuses it."""
+    stock.receive("MILK", 2000, to="DEP-A-01", lot="LATE", expiry=SEPT, day=DAY)
+    stock.receive("MILK", 2000, to="DEP-A-01", lot="EARLY", expiry=JUNE, day=DAY)
+    policy("warn")
+    result = stock.deliver("MILK", 1000, from_="DEP-B-01", day=DAY, source=stock.Source("pos_ticket", "T9", 1))
+    assert [(m.lot.code, m.qty_milli) for m in result.moves] == [("EARLY", 1000)] and result.warnings
+    assert stock.quantity_of("MILK", location="DEP-B-01") == -1000
+    policy("block")
+    with pytest.raises(NegativeStock):
+        stock.deliver("MILK", 1000, from_="DEP-B-01", day=DAY)
+    clean()
+
+
 def test_serials_move_one_unit_each(items, depot):
     result = stock.receive("PHONE", 2000, to="DEP", serials=("SN1", "SN2"), cost_cents=60000, day=DAY)
     assert [(m.lot.code, m.qty_milli, m.cost_cents) for m in result.moves] == [("SN1", 1000, 30000),
