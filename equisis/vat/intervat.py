@@ -1,14 +1,18 @@
 """Intervat XML: the periodic return (NewTVA), the annual client listing (NewLK), the intra-Community
 listing (NewICO); each checked against its schema before anyone sees a byte.
 
-The schemas are the FPS Finance's own (``data/xsd``, copied from belgium/xsd/intervat with their
-imports). Files are ISO-8859-1 with an XML declaration; amounts are euros with two decimals
+The schemas are the FPS Finance's own, official reference data that the project does not copy: they
+are read from ``$EQUISIS_REFERENCE_DIR/xsd/intervat`` (default ``../shared/belgium`` beside the
+checkout; on an appliance, install the FPS Finance's Intervat XSD files there and set the variable).
+Without them the files are still made, unchecked, and the log says so. Files are ISO-8859-1 with an XML declaration; amounts are euros with two decimals
 (``1234.56``). The declarant is the company: its Belgian VAT number (10 digits), name and address.
 Output is deterministic (same data, same bytes): the golden files in tests/vat/golden rely on it.
 """
 from __future__ import annotations
 
 import functools
+import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +24,7 @@ from equisis.core.i18n import N_, lazy_gettext
 from equisis.vat import rules
 from equisis.vat.errors import InvalidXml
 
-XSD_DIR = Path(__file__).resolve().parent / "data" / "xsd"
+log = logging.getLogger(__name__)
 SCHEMAS = {"return": "NewTVA-in_v0_9.xsd", "client-listing": "NewLK-in_v0_9.xsd",
            "intra-listing": "NewICO-in_v0_9.xsd"}
 WHAT = {"return": N_("VAT return"), "client-listing": N_("annual client listing"),
@@ -49,15 +53,30 @@ class Declarant:
     phone: str = ""
 
 
+def schema_dir() -> Path:
+    """Where the Intervat XSD files are: EQUISIS_REFERENCE_DIR/xsd/intervat (default ../shared/belgium)."""
+    base = os.environ.get("EQUISIS_REFERENCE_DIR") or str(Path(__file__).resolve().parents[3] / "shared" / "belgium")
+    return Path(base) / "xsd" / "intervat"
+
+
 @functools.lru_cache(maxsize=None)
-def schema(kind: str) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(XSD_DIR / SCHEMAS[kind])))
+def _schema_at(path: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(path))
+
+
+def schema(kind: str) -> etree.XMLSchema | None:
+    """The official schema of ``kind``, or None when the schemas are not installed."""
+    path = schema_dir() / SCHEMAS[kind]
+    return _schema_at(str(path)) if path.is_file() else None
 
 
 def validate(kind: str, content: bytes) -> bytes:
-    """``content`` if its schema accepts it, else InvalidXml naming the first problem."""
+    """``content`` if its schema accepts it, else InvalidXml naming the first problem (unchecked without schemas)."""
     document = etree.fromstring(content)
     checker = schema(kind)
+    if checker is None:
+        log.warning("Intervat schemas not found in %s: %s not checked", schema_dir(), kind)
+        return content
     if not checker.validate(document):
         error = checker.error_log.last_error
         detail = f"line {error.line}: {error.message}" if error else "?"

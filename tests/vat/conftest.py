@@ -12,7 +12,7 @@ from equisis.ledger.rules import DraftEntry
 from equisis.parties import service as parties
 from equisis.parties.models import Party
 from equisis.store.database import write
-from equisis.vat import tax
+from equisis.vat import intervat, tax
 
 D = dt.date
 SALE_ACCOUNT = "7000"
@@ -96,3 +96,10 @@ def cast(company):
         amsterdam = make_party("Amsterdam Supplies BV", "NL004495445B01", regime="eu", country="NL",
                                customer=False, supplier=True)
     return Cast
+
+
+#: The official Intervat schemas are reference data outside the project (belgium/README.md): the tests that
+#: validate against them skip, with the reason, where they are absent.
+needs_intervat_schemas = pytest.mark.skipif(
+    intervat.schema("return") is None,
+    reason=f"Intervat schemas not found in {intervat.schema_dir()} (set EQUISIS_REFERENCE_DIR)")

@@ -15,6 +15,7 @@ from equisis.vat import intervat
 from equisis.vat.models import VatReturn
 from tests.factories import make_company
 from tests.vat.conftest import Books, make_party
+from tests.vat.conftest import needs_intervat_schemas
 
 D = dt.date
 
@@ -48,6 +49,7 @@ def run(instance_path):
     return invoke
 
 
+@needs_intervat_schemas
 def test_vat_return_writes_valid_xml_and_pdf(run, shop, tmp_path):
     result = run("vat", "return", "--period", "2026-Q1", "--xml", str(tmp_path / "q1.xml"),
                  "--pdf", str(tmp_path / "q1.pdf"), "--company", shop)
@@ -75,6 +77,7 @@ def test_client_listing_command(run, shop, tmp_path):
     assert bad.exit_code == 2 and not (tmp_path / "bad.xml").exists()
 
 
+@needs_intervat_schemas
 def test_intra_listing_command(run, shop, tmp_path):
     result = run("vat", "intra-listing", "--period", "2026-Q1", "--xml", str(tmp_path / "ico.xml"))
     assert result.exit_code == 0, result.output

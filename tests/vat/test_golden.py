@@ -12,6 +12,7 @@ from lxml import etree
 
 from equisis.vat import intervat, service
 from tests.vat.scenario import post_quarter
+from tests.vat.conftest import needs_intervat_schemas
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 FILES = {
@@ -21,6 +22,7 @@ FILES = {
 }
 
 
+@needs_intervat_schemas
 @pytest.mark.parametrize("name", sorted(FILES))
 def test_golden_xml(books, cast, name):
     post_quarter(books, cast)

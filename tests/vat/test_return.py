@@ -12,6 +12,7 @@ from equisis.ledger.rules import DraftEntry, DraftLine
 from equisis.vat import intervat, rules, service
 from equisis.vat.errors import CompanyVatNumberMissing, InvalidVatPeriod, NegativeGrid, WrongPeriodKind
 from tests.vat.scenario import EXPECTED, post_quarter
+from tests.vat.conftest import needs_intervat_schemas
 
 D = dt.date
 DAY = D(2026, 2, 10)
@@ -133,6 +134,7 @@ def test_regularisations_posted_by_hand_reach_61_and_62(books, cast):
     assert (grids["61"], grids["62"], grids["72"]) == (1_000, 5_000, 4_000)
 
 
+@needs_intervat_schemas
 def test_xml_is_valid_with_the_right_period_and_balance(books, cast):
     books.sell(cast.dupont, [(10_000, 2100)], DAY)
     content = service.return_xml("2026-Q1")
@@ -168,6 +170,7 @@ def test_a_negative_grid_is_an_error_never_a_file(books, cast):
     assert "81" in caught.value.message()
 
 
+@needs_intervat_schemas
 def test_an_invalid_document_is_refused_by_the_schema(company):
     from equisis.vat.errors import InvalidXml
 

@@ -15,7 +15,7 @@ from equisis.store.audit import acting_as
 from equisis.vat import intervat
 from equisis.vat.models import VatReturn
 from equisis.web import templating
-from tests.vat.conftest import Books, make_party
+from tests.vat.conftest import Books, make_party, needs_intervat_schemas
 from tests.vat.scenario import post_quarter
 from tests.web.conftest import (add_user, admin, app, client, form_token, instance_path,  # noqa: F401
                                 make_app, sign_in, slug, store, text_of)
@@ -105,6 +105,7 @@ def test_check_screen(admin, slug, books):
     assert f'href="/c/{slug}/ledger/entries/' in page
 
 
+@needs_intervat_schemas
 def test_downloads_of_the_books_return(admin, slug, quarter):
     xml = admin.get(url(slug, "return/2026-Q1/xml"))
     assert xml.status_code == 200 and xml.mimetype == "application/xml"
@@ -172,6 +173,7 @@ def test_corrective_return_through_the_form(admin, slug, store, quarter):
     assert "Differences" in text_of(admin.get(url(slug, "return/2026-Q1")))
 
 
+@needs_intervat_schemas
 def test_listings_pages_and_downloads(admin, slug, quarter):
     page = text_of(admin.get(url(slug, "listings/clients?year=2026")))
     assert 'data-client="0477472701"' in page and 'data-client="0417497106"' in page
