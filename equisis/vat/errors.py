@@ -10,8 +10,13 @@ class InvalidVatPeriod(EquisisError):
 
 
 class WrongPeriodKind(EquisisError):
-    template = N_("The company files its VAT return {filing}: period {period} cannot be declared; "
-                  "choose a {expected} period.")
+    """A month asked of a quarterly declarant (this class), or a quarter of a monthly one (MonthExpected)."""
+
+    template = N_("The company files its VAT returns quarterly: declare a quarter like 2026-Q1, not {period}.")
+
+
+class MonthExpected(WrongPeriodKind):
+    template = N_("The company files its VAT returns monthly: declare a month like 2026-03, not {period}.")
 
 
 class PeriodNotEnded(EquisisError):

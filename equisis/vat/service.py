@@ -37,7 +37,8 @@ from equisis.store.database import write
 from equisis.vat import intervat, rules
 from equisis.vat.errors import (AlreadyFiled, CompanyVatNumberMissing, Grid91OnlyInDecember, InvalidGrid,
                                 InvalidReplacedReference, ListingPartnerProblem, NegativeGrid, NoOriginalReturn,
-                                NothingToList, PeriodNotEnded, ReasonRequired, ReturnNotFound, WrongPeriodKind)
+                                MonthExpected, NothingToList, PeriodNotEnded, ReasonRequired, ReturnNotFound,
+                                WrongPeriodKind)
 from equisis.vat.models import VatReturn
 
 log = logging.getLogger(__name__)
@@ -56,16 +57,12 @@ def filing() -> str:
     return company_service.profile().vat_filing or rules.QUARTERLY
 
 
-FILING_LABELS = {rules.MONTHLY: N_("monthly"), rules.QUARTERLY: N_("quarterly")}
-
-
 def return_period(code: str) -> rules.VatPeriod:
     """The period of a return: a month for a monthly declarant, a quarter for a quarterly one."""
     period = rules.parse_period(code)
     mode = filing()
     if period.filing != mode:
-        label = lazy_gettext(FILING_LABELS.get(mode, mode))
-        raise WrongPeriodKind(filing=label, period=period.code, expected=label)
+        raise (MonthExpected if mode == rules.MONTHLY else WrongPeriodKind)(period=period.code)
     return period
 
 

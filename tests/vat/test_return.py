@@ -110,14 +110,16 @@ def test_monthly_declarant_gets_months(monthly, books, cast):
     books.sell(cast.dupont, [(10_000, 2100)], D(2026, 3, 31))
     books.sell(cast.dupont, [(5_000, 2100)], D(2026, 4, 1))
     assert service.compute_return("2026-03").grids["03"] == 10_000
-    with pytest.raises(WrongPeriodKind):
+    with pytest.raises(WrongPeriodKind) as caught:
         service.compute_return("2026-Q1")
+    assert caught.value.message() == "The company files its VAT returns monthly: declare a month like 2026-03, not 2026-Q1."
 
 
 def test_quarterly_declarant_cannot_declare_a_month(company):
     with pytest.raises(WrongPeriodKind) as caught:
         service.compute_return("2026-03")
-    assert "quarterly" in caught.value.message()
+    assert caught.value.message() == ("The company files its VAT returns quarterly: declare a quarter like 2026-Q1, "
+                                      "not 2026-03.")
 
 
 @pytest.mark.parametrize("text", ["2026-13", "2026-Q5", "26-Q1", "", "2026", "Q1-2026", "2026-3"])
