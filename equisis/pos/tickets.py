@@ -30,6 +30,7 @@ from equisis.pos.errors import (CustomerNotFound, CustomerRequired, InvalidDisco
                                 InvalidPrice, InvalidQuantity, InvalidUuid, MixedRefund, NoLines, PaymentShort,
                                 RefundLineMismatch, RefundNotInvoiced, RefundTooLarge, SessionClosed,
                                 SessionOfOtherTerminal, TicketNotFound, UnknownCode, VoucherKindMismatch)
+from equisis.pos.loyalty import rules as loyalty_rules
 from equisis.pos.models import (CashSession, PosTerminal, PrintJob, Ticket, TicketLine, TicketPayment)
 from equisis.pos.sessions import find_session
 from equisis.sales import rules as sales_rules
@@ -582,6 +583,9 @@ def scan(code: str, *, day: dt.date | None = None, language: str = "fr", custome
     day = day or dt.date.today()
     text = (code or "").strip()
     customer = find_customer(customer_id)
+    card = _card(text) if text.startswith(loyalty_rules.CARD_PREFIX) else None
+    if card is not None:  # cards share the 2x in-store range with weighed items: a card is never read as one
+        return _card_view(card)
     item, embedded = _item_by_code(text)
     if item is not None:
         qty = embedded.value if embedded is not None and embedded.kind == "weight" else 1000
@@ -599,13 +603,22 @@ def scan(code: str, *, day: dt.date | None = None, language: str = "fr", custome
         voucher = Voucher.get_or_none(Voucher.code == text.upper())
         if voucher is not None:
             return {"kind": "voucher", "voucher": vouchers.view(voucher, day).as_dict()}
-        try:
-            from equisis.pos import loyalty
-            card = loyalty.find_card(text)
-        except Exception:  # noqa: BLE001 - a malformed card code is simply not a card
-            card = None
+        card = _card(text)
         if card is not None:
-            held = loyalty.balance(card.id)
-            return {"kind": "card", "card": {"id": card.id, "code": card.code, "party_id": card.party_id,
-                                             "points": held.points, "stamps": held.stamps}}
+            return _card_view(card)
     raise UnknownCode(code=text[:40], field="code")
+
+
+def _card(text: str):
+    from equisis.pos import loyalty
+    try:
+        return loyalty.find_card(text)
+    except Exception:  # noqa: BLE001 - a malformed card code is simply not a card
+        return None
+
+
+def _card_view(card) -> dict:
+    from equisis.pos import loyalty
+    held = loyalty.balance(card.id)
+    return {"kind": "card", "card": {"id": card.id, "code": card.code, "party_id": card.party_id,
+                                     "points": held.points, "stamps": held.stamps}}

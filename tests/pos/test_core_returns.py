@@ -179,3 +179,14 @@ def test_a_loyalty_card_earns_with_the_ticket_and_gives_back_with_the_refund(sho
               [{"method": "card", "amount_cents": 1210}], cashier=shop.marc)
     assert loyalty.balance(card.id).points == 12
     assert any("24" in x or "12" in x for x in printing.footer_lines(Ticket.get_by_id(sale.id)))
+
+
+def test_a_loyalty_card_is_never_read_as_a_weighed_item(shop):
+    """Cards (299…) share the in-store 2x range with the scale's weight labels (25–29 + item code): an item
+    whose code is the card's digits 4–8 must not turn the card into a weighed sale."""
+    from equisis.catalog import service as catalog
+    from equisis.pos import loyalty
+    card = loyalty.create_card(shop.customer.id)
+    catalog.create_item(card.code[2:7], name_fr="Fromage à la coupe", sale_price="20", vat_rate=600,
+                        sale_unit="kg", stock_unit="kg")
+    assert tickets.scan(card.code)["kind"] == "card"
