@@ -8,6 +8,8 @@ suppliers' "54…" Belgian codes); the services get none. Price lists: a hotel's
 """
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from stdnum import ean
 
 from equisis.catalog import pricelists
@@ -27,7 +29,8 @@ FAMILIES = [
     ("FEE", None, "Cotisations environnementales", "Milieubijdragen", "Umweltbeiträge", "Environmental fees"),
 ]
 
-# code, family, nature, rate, sale €, purchase €, sale unit, purchase unit (factor), names fr/nl/de/en
+# code, family, nature, rate, shelf price € (VAT included, as the shop labels it), purchase € (excl. VAT),
+# sale unit, purchase unit (factor), names fr/nl/de/en
 ITEMS = [
     ("RECUPEL-L", "FEE", "goods", 2100, "0.50", "0.50", "pce", None,
      ("Recupel luminaire", "Recupel verlichting", "Recupel Leuchte", "Recupel lighting fee")),
@@ -50,7 +53,7 @@ ITEMS = [
     ("WP-JUNGLE", "WALL", "goods", 2100, "64.00", "28.90", "pce", None,
      ("Papier peint panoramique jungle (rouleau)", "Panoramisch behang jungle (rol)",
       "Panoramatapete Dschungel (Rolle)", "Panoramic wallpaper jungle (roll)")),
-    ("WP-GLUE", "WALL", "goods", 2100, "12.90", "5.60", "pce", None,
+    ("WP-GLUE", "WALL", "goods", 2100, "12.99", "5.60", "pce", None,
      ("Colle papier peint intissé", "Lijm voor vliesbehang", "Kleister für Vliestapeten",
       "Non-woven wallpaper paste")),
     ("FAB-VELV-GR", "CURT", "goods", 2100, "34.00", "14.80", "m", None,
@@ -61,7 +64,7 @@ ITEMS = [
       "Washed linen white (per metre)")),
     ("CURT-RAIL-2", "CURT", "goods", 2100, "45.00", "21.00", "pce", None,
      ("Rail à rideaux 2 m", "Gordijnrail 2 m", "Vorhangschiene 2 m", "Curtain rail 2 m")),
-    ("CUSH-VELV", "CUSH", "goods", 2100, "29.90", "11.20", "pce", None,
+    ("CUSH-VELV", "CUSH", "goods", 2100, "29.99", "11.20", "pce", None,
      ("Coussin velours 45×45", "Kussen fluweel 45×45", "Kissen Samt 45×45", "Velvet cushion 45×45")),
     ("THROW-WOOL", "CUSH", "goods", 2100, "79.00", "33.00", "pce", None,
      ("Plaid laine des Ardennes", "Plaid Ardense wol", "Plaid Ardennen-Wolle", "Ardennes wool throw")),
@@ -71,12 +74,12 @@ ITEMS = [
      ("Lampe de table céramique", "Tafellamp keramiek", "Tischleuchte Keramik", "Ceramic table lamp")),
     ("PENDANT-RAT", "LIGHT", "goods", 2100, "119.00", "49.00", "pce", None,
      ("Suspension rotin", "Hanglamp rotan", "Pendelleuchte Rattan", "Rattan pendant lamp")),
-    ("CANDLE-LED", "DECO", "goods", 2100, "14.90", "5.10", "pce", None,
+    ("CANDLE-LED", "DECO", "goods", 2100, "14.99", "5.10", "pce", None,
      ("Bougie LED (piles incluses)", "Led-kaars (met batterijen)", "LED-Kerze (mit Batterien)",
       "LED candle (batteries included)")),
     ("VASE-GLASS", "DECO", "goods", 2100, "24.90", "9.40", "pce", None,
      ("Vase en verre soufflé", "Vaas mondgeblazen glas", "Vase mundgeblasenes Glas", "Hand-blown glass vase")),
-    ("FRAME-OAK", "DECO", "goods", 2100, "19.90", "7.30", "pce", None,
+    ("FRAME-OAK", "DECO", "goods", 2100, "19.99", "7.30", "pce", None,
      ("Cadre chêne 30×40", "Kader eik 30×40", "Rahmen Eiche 30×40", "Oak frame 30×40")),
     ("MIRROR-ROUND", "DECO", "goods", 2100, "129.00", "55.00", "pce", None,
      ("Miroir rond 80 cm", "Ronde spiegel 80 cm", "Runder Spiegel 80 cm", "Round mirror 80 cm")),
@@ -84,7 +87,7 @@ ITEMS = [
      ("Olivier en pot", "Olijfboom in pot", "Olivenbaum im Topf", "Potted olive tree")),
     ("PLANT-MONST", "PLANT", "goods", 600, "34.90", "14.50", "pce", None,
      ("Monstera deliciosa", "Monstera deliciosa", "Monstera deliciosa", "Monstera deliciosa")),
-    ("PLANT-ORCH", "PLANT", "goods", 600, "22.50", "9.80", "pce", None,
+    ("PLANT-ORCH", "PLANT", "goods", 600, "22.49", "9.80", "pce", None,
      ("Orchidée phalaenopsis", "Orchidee phalaenopsis", "Orchidee Phalaenopsis", "Phalaenopsis orchid")),
     ("SRV-WALLHANG", "SERV", "services", 2100, "38.00", "0", "h", None,
      ("Pose de papier peint (heure)", "Behangen (uur)", "Tapezieren (Stunde)", "Wallpaper hanging (hour)")),
@@ -107,6 +110,12 @@ HOTEL_PRICES = {"THROW-WOOL": "64.00", "CUSH-VELV": "23.90", "LAMP-TABLE": "55.0
 ARCHITECTS = "architect"
 
 
+def excl_vat(shelf_price: str, rate_bp: int) -> Decimal:
+    """The catalog's price excl. VAT (4 decimals) behind a shelf price: ``excl_vat("14.90", 2100)`` → 12.3140,
+    which the till turns back into 14,90 € (12.3140 × 1.21 = 14.8999… → 14.90)."""
+    return (Decimal(shelf_price) * 10_000 / (10_000 + rate_bp)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
 def ean_for(n: int) -> str:
     """A Belgian (GS1 54…) EAN-13 with its check digit: ``ean_for(1)`` → '5412345000014'."""
     body = f"541234{n:06d}"
@@ -118,7 +127,8 @@ def build_catalog(*, hotel_party_id: int | None) -> list[str]:
     for code, parent, fr, nl, de, en in FAMILIES:
         catalog.save_family(code, parent=parent, name_fr=fr, name_nl=nl, name_de=de, name_en=en)
     for n, (code, family, nature, rate, sale, cost, unit, purchase, names) in enumerate(ITEMS, start=1):
-        fields = dict(family=family, nature=nature, vat_rate=rate, sale_price=sale, purchase_price=cost,
+        fields = dict(family=family, nature=nature, vat_rate=rate, sale_price=excl_vat(sale, rate),
+                      purchase_price=cost,
                       sale_unit=unit, stock_unit=unit, is_eco_fee=family == "FEE",
                       **{f"name_{lang}": name for lang, name in zip(("fr", "nl", "de", "en"), names)})
         if purchase:
@@ -132,7 +142,7 @@ def build_catalog(*, hotel_party_id: int | None) -> list[str]:
     for code, others in SUBSTITUTES.items():
         catalog.set_links(code, "substitute", others)
     for code, family, names, price, components in KITS:
-        catalog.create_item(code, family=family, nature="goods", vat_rate=2100, sale_price=price,
+        catalog.create_item(code, family=family, nature="goods", vat_rate=2100, sale_price=excl_vat(price, 2100),
                             **{f"name_{lang}": name for lang, name in zip(("fr", "nl", "de", "en"), names)})
         catalog.set_components(code, components)
         catalog.generate_barcode(code)
