@@ -6,7 +6,6 @@ default the project's instance/). Commands that act on one company take
 """
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 import time
@@ -78,12 +77,6 @@ class Context:
                 opened.close()
         self._instance = self._reader = None
 
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return "cli"
 
 
 def _fail(exc: EquisisError):
@@ -294,12 +287,12 @@ company_option = click.option("--company", "-c", "slug", default=None, help="Com
 @click.pass_obj
 def user_add(obj: Context, name, role, display_name, language, pin, password_stdin, slug):
     """Add user NAME with a role."""
-    from equisis.store.audit import acting_as
+    from equisis.store.audit import acting_as, cli_actor
     from equisis.users import service
 
     password = _password(True, password_stdin)
     try:
-        with obj.instance.get(obj.company_slug(slug)).session(), acting_as(_actor()):
+        with obj.instance.get(obj.company_slug(slug)).session(), acting_as(cli_actor()):
             service.add_user(name, password, role, display_name=display_name, language=language, pin=pin)
     except EquisisError as exc:
         _fail(exc)
@@ -313,12 +306,12 @@ def user_add(obj: Context, name, role, display_name, language, pin, password_std
 @click.pass_obj
 def user_passwd(obj: Context, name, password_stdin, slug):
     """Set a new password for user NAME."""
-    from equisis.store.audit import acting_as
+    from equisis.store.audit import acting_as, cli_actor
     from equisis.users import service
 
     password = _password(True, password_stdin)
     try:
-        with obj.instance.get(obj.company_slug(slug)).session(), acting_as(_actor()):
+        with obj.instance.get(obj.company_slug(slug)).session(), acting_as(cli_actor()):
             service.set_password(name, password)
     except EquisisError as exc:
         _fail(exc)
@@ -332,12 +325,12 @@ def user_passwd(obj: Context, name, password_stdin, slug):
 @click.pass_obj
 def user_token(obj: Context, name, label, slug):
     """Print a new API token for user NAME (shown once)."""
-    from equisis.store.audit import acting_as
+    from equisis.store.audit import acting_as, cli_actor
     from equisis.users import service
 
     company_slug = obj.company_slug(slug)
     try:
-        with obj.instance.get(company_slug).session(), acting_as(_actor()):
+        with obj.instance.get(company_slug).session(), acting_as(cli_actor()):
             token = service.issue_token(company_slug, name, label)
     except EquisisError as exc:
         _fail(exc)

@@ -5,7 +5,6 @@ prints the outcome. The command line acts with the accountant's rights.
 """
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 
@@ -13,14 +12,8 @@ import click
 
 from equisis.core.errors import EquisisError, ValidationErrors
 from equisis.ledger import imports
-from equisis.store.audit import acting_as
+from equisis.store.audit import acting_as, cli_actor
 
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return "cli"
 
 
 @click.group("entries")
@@ -35,7 +28,7 @@ def entries():
 def import_command(obj, file, slug):
     """Post the entries of FILE (.csv or .xlsx), all or none; every bad row is reported."""
     try:
-        with obj.instance.get(obj.company_slug(slug)).session(), acting_as(_actor()):
+        with obj.instance.get(obj.company_slug(slug)).session(), acting_as(cli_actor()):
             result = imports.import_entries(file, role="accountant")
     except ValidationErrors as exc:
         for problem in exc.problems:

@@ -5,7 +5,6 @@ prints the outcome.
 """
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 
@@ -13,14 +12,8 @@ import click
 
 from equisis.core.errors import EquisisError
 from equisis.sales import delivery, service
-from equisis.store.audit import acting_as
+from equisis.store.audit import acting_as, cli_actor
 
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return "cli"
 
 
 @click.group("invoice")
@@ -37,7 +30,7 @@ def invoice():
 def pdf_command(obj, number, out, slug):
     """Write the PDF of invoice NUMBER (F2026/00001, NC2026/00001) to FILE; the copy is archived."""
     try:
-        with obj.instance.get(obj.company_slug(slug)).session() as store, acting_as(_actor()):
+        with obj.instance.get(obj.company_slug(slug)).session() as store, acting_as(cli_actor()):
             found = service.find_by_number(number)
             content, _row = delivery.print_invoice(store, found.id)
     except EquisisError as exc:

@@ -40,6 +40,16 @@ def acting_as(actor: str):
         _actor.reset(token)
 
 
+def cli_actor() -> str:
+    """The actor of a command typed on this machine: 'cli:<system user>' (or 'cli' where there is no name)."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return "cli"
+
+
 def now_iso() -> str:
     clock = _clock.get()
     moment = clock() if clock else dt.datetime.now(dt.timezone.utc)

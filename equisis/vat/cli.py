@@ -11,7 +11,6 @@ server); ``vat file`` files a return, with the accountant's rights.
 """
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from pathlib import Path
@@ -22,12 +21,6 @@ from equisis.core.errors import EquisisError, ValidationErrors
 
 _OUT = click.Path(dir_okay=False, path_type=Path)
 
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return "cli"
 
 
 
@@ -133,12 +126,12 @@ def intra_listing_command(obj, period, xml_path, slug):
 @click.pass_obj
 def file_command(obj, period, slug):
     """File the return of PERIOD: its amounts are frozen and its periods locked for good."""
-    from equisis.store.audit import acting_as
+    from equisis.store.audit import acting_as, cli_actor
     from equisis.vat import service
 
     try:
         store = obj.instance.get(obj.company_slug(slug))
-        with store.session(), acting_as(_actor()):
+        with store.session(), acting_as(cli_actor()):
             row = service.file_and_archive(store, period)
     except EquisisError as exc:
         _fail(exc)
